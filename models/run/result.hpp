@@ -1,0 +1,63 @@
+// What one replication measured: plain numbers, no engine types.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace qosim::models {
+
+/// Per-stage figures of one replication (stages.csv). Field names spell the SPEC columns.
+struct StageResult {
+    double arrivals = 0;            ///< units that entered after warm-up
+    double departures = 0;          ///< units that left after warm-up
+    double utilization = 0;         ///< busy server-time / (servers x observed time); links: mean in transit
+    double availability = 1;        ///< share of server-time not broken down / out
+    double queue_len_mean = 0;      ///< time-average number waiting (not in service)
+    double wait_mean = 0;           ///< mean time waiting before service (time units)
+    double wait_p95 = 0;
+    double defects_introduced = 0;
+    double defects_detected = 0;
+    double defects_escaped = 0;
+    double lost = 0;                ///< orders lost here (balked at a full first queue, lost on a link)
+    double breakdowns = 0;
+    double downtime = 0;
+    double blocked_time = 0;        ///< server-time spent holding a finished unit (blocking)
+    double cost = 0;                ///< resource + per-unit cost charged to this stage
+};
+
+/// The run-level figures of one replication (runs.csv). Field names spell the SPEC columns.
+struct ReplicationResult {
+    std::uint64_t replication = 0;
+    std::uint64_t seed = 0;
+    double orders_created = 0;
+    double orders_delivered = 0;
+    double orders_lost = 0;
+    double throughput = 0;          ///< delivered per time unit over the observed window
+    double lead_time_mean = 0;
+    double lead_time_p50 = 0;
+    double lead_time_p90 = 0;
+    double lead_time_p95 = 0;
+    double lead_time_p99 = 0;
+    double lead_time_max = 0;
+    double on_time_rate = 1;        ///< delivered by the due date / delivered
+    double customer_error_rate = 0; ///< (defective + late + lost) / concluded, each order once
+    double escape_rate = 0;
+    double late_rate = 0;
+    double loss_rate = 0;
+    double defects_detected = 0;
+    double false_alarms = 0;
+    double scrapped = 0;
+    double reworked = 0;
+    double total_cost = 0;
+    double cost_per_order = 0;      ///< total_cost / orders_delivered
+    double cost_resource = 0;       ///< busy + idle server time
+    double cost_units = 0;          ///< per-unit costs
+    double cost_penalties = 0;      ///< late + escape + lost penalties
+    double wip_mean = 0;            ///< time-average orders in the system
+    double events = 0;              ///< events processed (whole run, warm-up included)
+    double observed_time = 0;       ///< horizon - warmup
+
+    std::vector<StageResult> stages;  ///< in Scenario::stages order
+};
+
+}  // namespace qosim::models
