@@ -19,6 +19,9 @@ struct StageResult {
     double defects_detected = 0;
     double defects_escaped = 0;
     double lost = 0;                ///< orders lost here (balked at a full first queue, lost on a link)
+    double false_alarms = 0;
+    double reworked = 0;            ///< defective units repaired here
+    double scrapped = 0;            ///< units sent to scrap from here
     double breakdowns = 0;
     double downtime = 0;
     double blocked_time = 0;        ///< server-time spent holding a finished unit (blocking)
@@ -32,6 +35,11 @@ struct ReplicationResult {
     double orders_created = 0;
     double orders_delivered = 0;
     double orders_lost = 0;
+    double orders_cancelled = 0;    ///< scrapped with on_scrap: cancel
+    double orders_defective = 0;    ///< delivered defective (escapes)
+    double orders_late = 0;         ///< delivered after the due date
+    double customer_errors = 0;     ///< orders that were defective, late or never arrived (once each)
+    double orders_concluded = 0;    ///< delivered + lost + cancelled
     double throughput = 0;          ///< delivered per time unit over the observed window
     double lead_time_mean = 0;
     double lead_time_p50 = 0;
@@ -48,10 +56,13 @@ struct ReplicationResult {
     double false_alarms = 0;
     double scrapped = 0;
     double reworked = 0;
+    double breakdowns = 0;
+    double internal_errors = 0;     ///< detected + false alarms + scrapped + reworked + breakdowns
     double total_cost = 0;
     double cost_per_order = 0;      ///< total_cost / orders_delivered
     double cost_resource = 0;       ///< busy + idle server time
     double cost_units = 0;          ///< per-unit costs
+    double cost_repairs = 0;        ///< cost_per_repair x breakdowns
     double cost_penalties = 0;      ///< late + escape + lost penalties
     double wip_mean = 0;            ///< time-average orders in the system
     double events = 0;              ///< events processed (whole run, warm-up included)

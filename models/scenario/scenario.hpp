@@ -20,18 +20,75 @@ struct SourceLoc {
 enum class TimeUnit { minute, hour, day };
 enum class StageType { source, station, inspection, link, sink };
 enum class Discipline { fifo, lifo, priority, edd };
+enum class RouteWhen { any, pass, fail };          ///< `when:` on a route out of an inspection
+enum class FailureMode { resume, restart, scrap };  ///< what a breakdown does to the job in service
+enum class BreakdownClock { calendar, busy };       ///< failures age in calendar or busy time
+enum class OnScrap { remake, cancel };              ///< what a source does with a scrapped unit
+enum class FaultKind { outage, surge, defect_prob, loss_prob, service };
+
+/// Route target index meaning the built-in `scrap` stage.
+inline constexpr std::size_t kScrapTarget = static_cast<std::size_t>(-1);
 
 const char* to_string(TimeUnit u);
 const char* to_string(StageType t);
 const char* to_string(Discipline d);
+const char* to_string(RouteWhen w);
+const char* to_string(FailureMode m);
+const char* to_string(BreakdownClock c);
+const char* to_string(OnScrap o);
+const char* to_string(FaultKind k);
 
 /// Hours per scenario time unit (minute = 1/60, hour = 1, day = 24).
 double hours_per_unit(TimeUnit u);
 
 /// One route out of a stage.
 struct Route {
-    std::size_t to = 0;  ///< index into Scenario::stages
-    double prob = 1.0;   ///< share among the routes out of the same stage (they sum to 1)
+    std::size_t to = 0;  ///< index into Scenario::stages, or kScrapTarget
+    double prob = 1.0;   ///< share among the routes out of `from` with the same `when` (sum 1)
+    RouteWhen when = RouteWhen::any;  ///< pass/fail: only out of an inspection
+    SourceLoc loc;
+};
+
+/// Per-server breakdowns of a station.
+struct Breakdowns {
+    sim::Distribution time_between;  ///< time between failures (calendar or busy time)
+    sim::Distribution repair;        ///< repair duration
+    double cost_per_repair = 0.0;
+    FailureMode on_failure = FailureMode::resume;
+    BreakdownClock clock = BreakdownClock::calendar;
+};
+
+/// One window of a repeating shift pattern: [from, to) within the cycle has `servers` on.
+struct ShiftWindow {
+    double from = 0.0;
+    double to = 0.0;
+    int servers = 0;
+};
+
+/// A station's repeating capacity pattern; times not covered by a window have 0 servers.
+struct Shifts {
+    double cycle = 0.0;
+    std::vector<ShiftWindow> windows;  ///< sorted by `from`, non-overlapping, within [0, cycle]
+};
+
+/// Retransmission on a lossy link: a lost message is re-sent `timeout` after it was sent,
+/// at most `max` times.
+struct Retry {
+    double timeout = 0.0;
+    int max = 0;
+};
+
+/// A scheduled fault over [at, at + duration).
+///  outage: the stage's servers stop (the job in service follows breakdowns.on_failure,
+///          default resume); surge: a source's arrival rate x factor; defect_prob / loss_prob:
+///          the probability becomes `value`; service: service times (delay on links) x factor.
+struct Fault {
+    std::size_t stage = 0;
+    FaultKind kind = FaultKind::outage;
+    double at = 0.0;
+    double duration = 0.0;
+    double factor = 1.0;
+    double value = 0.0;
     SourceLoc loc;
 };
 
@@ -51,6 +108,7 @@ struct StageSpec {
     // source
     sim::Distribution interarrival;
     std::optional<sim::Distribution> due_in;  ///< none: orders are never late
+    OnScrap on_scrap = OnScrap::remake;
 
     // station / inspection
     int servers = 1;
@@ -58,9 +116,18 @@ struct StageSpec {
     std::optional<std::int64_t> queue_capacity;  ///< waiting places; none = unbounded
     Discipline discipline = Discipline::fifo;
     StageCost cost;
+    double defect_prob = 0.0;       ///< station: P(this stage damages the unit)
+    bool repairs = false;           ///< station: a defective unit passing through is repaired
+    double detect_prob = 1.0;       ///< inspection: P(defective unit is caught)
+    double false_alarm_prob = 0.0;  ///< inspection: P(good unit is rejected)
+    std::optional<Breakdowns> breakdowns;
+    std::optional<Shifts> shifts;
 
     // link
     sim::Distribution delay;
+    double loss_prob = 0.0;    ///< P(the order vanishes on the way)
+    double damage_prob = 0.0;  ///< P(the order arrives defective)
+    std::optional<Retry> retry;
 
     /// Out-routes in file order; empty for sinks.
     std::vector<Route> routes;
@@ -99,6 +166,7 @@ struct Scenario {
     Costs costs;
     std::vector<Target> targets;
     std::vector<StageSpec> stages;    ///< in file order
+    std::vector<Fault> faults;        ///< in file order
 
     /// Index of the stage called `name`, or none.
     [[nodiscard]] std::optional<std::size_t> find_stage(const std::string& name) const;

@@ -1,0 +1,68 @@
+// Orders in flight: an index-based pool with a free list, so memory follows WIP, not run length.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace qosim::models::detail {
+
+using OrderId = std::uint32_t;
+inline constexpr OrderId kNoOrder = std::numeric_limits<OrderId>::max();
+
+inline constexpr std::uint32_t kNoStage = std::numeric_limits<std::uint32_t>::max();
+
+/// What a unit on a link is doing; the link's event for it means the next step of this.
+enum class LinkPhase : std::uint8_t { travelling, awaiting_resend, vanishing };
+
+/// One order in flight. 40 bytes.
+struct Order {
+    double created = 0.0;   ///< creation time (kept through remakes)
+    double due = 0.0;       ///< due date; +infinity when the order has none
+    double entered = 0.0;   ///< when it joined its current queue or link attempt
+    OrderId next_free = kNoOrder;
+    std::int32_t priority = 0;
+    std::uint32_t source = 0;                ///< stage index of the source that created it
+    std::uint32_t defect_origin = kNoStage;  ///< stage that made it defective; none when good
+    std::uint8_t attempts = 0;               ///< link re-sends so far on the current link
+    LinkPhase phase = LinkPhase::travelling;
+
+    [[nodiscard]] bool defective() const { return defect_origin != kNoStage; }
+};
+
+/// Pool of orders. acquire/release are O(1); ids stay valid until released.
+/// Capacity only grows to the high-water mark of orders alive at once.
+class OrderPool {
+public:
+    OrderId acquire() {
+        ++live_;
+        if (free_ != kNoOrder) {
+            const OrderId id = free_;
+            free_ = orders_[id].next_free;
+            return id;
+        }
+        orders_.emplace_back();
+        return static_cast<OrderId>(orders_.size() - 1);
+    }
+
+    void release(OrderId id) {
+        --live_;
+        orders_[id].next_free = free_;
+        free_ = id;
+    }
+
+    Order& operator[](OrderId id) { return orders_[id]; }
+    const Order& operator[](OrderId id) const { return orders_[id]; }
+
+    /// Orders currently alive.
+    [[nodiscard]] std::uint64_t live() const { return live_; }
+    /// Slots ever allocated (the high-water mark of live orders).
+    [[nodiscard]] std::size_t capacity() const { return orders_.size(); }
+
+private:
+    std::vector<Order> orders_;
+    OrderId free_ = kNoOrder;
+    std::uint64_t live_ = 0;
+};
+
+}  // namespace qosim::models::detail

@@ -1,0 +1,191 @@
+// The pipeline model: stages as event handlers over one event queue, for one replication.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/engine/order_pool.hpp"
+#include "models/engine/order_queue.hpp"
+#include "models/engine/ring.hpp"
+#include "models/run/result.hpp"
+#include "models/scenario/scenario.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/random.hpp"
+#include "sim/statistics.hpp"
+
+namespace qosim::models::detail {
+
+/// Route target meaning the built-in scrap stage.
+inline constexpr std::uint32_t kScrap = kNoStage - 1;
+
+/// Who holds a finished unit that could not move on because the next queue was full.
+struct Sender {
+    std::uint32_t stage;
+    std::uint32_t slot;  ///< server index (station) or order id (link)
+};
+
+/// A route table: targets and cumulative probabilities, in file order.
+struct RouteTable {
+    std::vector<std::uint32_t> to;
+    std::vector<double> cum;
+};
+
+/// Statistics of one stage since the end of warm-up.
+struct StageStats {
+    std::uint64_t arrivals = 0;
+    std::uint64_t departures = 0;
+    std::uint64_t lost = 0;
+    std::uint64_t defects_introduced = 0;
+    std::uint64_t defects_detected = 0;
+    std::uint64_t defects_escaped = 0;
+    std::uint64_t false_alarms = 0;
+    std::uint64_t reworked = 0;
+    std::uint64_t scrapped = 0;
+    std::uint64_t breakdowns = 0;
+    sim::TimeWeighted busy;      ///< servers serving (stations) / units in transit (links)
+    sim::TimeWeighted blocked;   ///< servers holding a finished unit
+    sim::TimeWeighted down;      ///< servers broken down or out (outage)
+    sim::TimeWeighted on;        ///< servers on shift
+    sim::TimeWeighted queue;     ///< units waiting
+    sim::Tally wait;
+    sim::QuantileSketch wait_q;
+};
+
+/// One server of a station.
+struct Server {
+    OrderId order = kNoOrder;     ///< the unit being served or held (blocked); none when idle
+    sim::TimerId service_timer = 0;
+    sim::TimerId failure_timer = 0;
+    double service_end = 0.0;     ///< when the current service completes (while serving)
+    double remaining = 0.0;       ///< service left when interrupted
+    double full = 0.0;            ///< the current job's whole service time (restart)
+    double busy_since = 0.0;      ///< start of the current busy stretch (busy-clock breakdowns)
+    double to_failure = 0.0;      ///< busy-clock: operating time left until the next failure
+    int down = 0;                 ///< active down causes: breakdown and/or outage
+    bool serving = false;         ///< in service (not blocked, not interrupted)
+    bool interrupted = false;     ///< holds a job whose service was stopped by a failure
+    bool blocked = false;         ///< holds a finished unit the next stage cannot take
+    bool on_shift = true;
+    bool broken = false;          ///< a breakdown (not an outage) is being repaired
+};
+
+/// Run-time state of one stage; only the members of its type are used.
+struct StageState {
+    const StageSpec* spec = nullptr;
+    StageType type = StageType::station;
+    bool is_station = false;  ///< station or inspection
+    RouteTable routes;        ///< every route (pass routes for an inspection)
+    RouteTable fail_routes;   ///< inspection only: where failed units go
+    sim::RandomStream route_rng{0};
+    sim::RandomStream defect_rng{0};   ///< station defects / link damage
+    sim::RandomStream inspect_rng{0};  ///< inspection outcomes
+    sim::RandomStream loss_rng{0};     ///< link losses
+    // source
+    sim::RandomStream arrival_rng{0};
+    sim::RandomStream due_rng{0};
+    double rate_factor = 1.0;  ///< surge multiplier on the arrival rate
+    // station / link
+    sim::RandomStream service_rng{0};  ///< service (station) or delay (link)
+    sim::RandomStream failure_rng{0};  ///< breakdown clocks and repairs
+    double service_factor = 1.0;       ///< fault: service times (link delays) x this
+    double defect_prob = 0.0;          ///< current value (faults may change it)
+    double loss_prob = 0.0;            ///< current value (faults may change it)
+    // shifts: boundaries within one cycle and the server count from each on
+    std::vector<double> shift_at;
+    std::vector<int> shift_servers;
+    std::size_t shift_next = 0;
+    double shift_cycle_start = 0.0;
+    std::vector<Server> servers;
+    std::vector<std::uint32_t> free_servers;  ///< idle servers that can take work (a stack)
+    std::uint32_t busy = 0;
+    std::uint32_t blocked = 0;
+    std::uint32_t down = 0;
+    std::uint32_t on = 0;
+    std::uint32_t in_transit = 0;
+    std::uint64_t capacity = 0;  ///< waiting places (max when unbounded)
+    OrderQueue queue;
+    Ring<Sender> blocked_senders;  ///< upstream units waiting for a place here, FIFO
+    StageStats stats;
+};
+
+/// A control event: warm-up end, a shift change, a fault starting or ending.
+enum class Control : std::uint32_t { warmup = 0, shift = 1, fault_start = 2, fault_end = 3 };
+
+/// One replication of a scenario. Build, run() once, read the result.
+class Pipeline {
+public:
+    Pipeline(const Scenario& scenario, std::uint64_t replication, std::uint64_t seed);
+
+    /// Runs to the horizon and returns the measured figures. Throws RunLimitError.
+    ReplicationResult run();
+
+private:
+    // event handlers
+    void on_source(std::uint32_t s);
+    void on_service_done(std::uint32_t s, std::uint32_t k);
+    void on_failure(std::uint32_t s, std::uint32_t k);
+    void on_repair_done(std::uint32_t s, std::uint32_t k);
+    void on_link_event(std::uint32_t s, OrderId order);
+    void on_control(std::uint32_t token);
+    void on_shift_change(std::uint32_t s);
+    void apply_fault(std::size_t index, bool starting);
+
+    // flow of units
+    [[nodiscard]] bool can_accept(std::uint32_t s) const;
+    void enter(std::uint32_t s, OrderId order);  ///< into a stage or scrap; balks if full
+    void accept(std::uint32_t s, OrderId order);
+    void start_service(std::uint32_t s, std::uint32_t k, OrderId order);
+    void link_attempt(std::uint32_t s, OrderId order);
+    void forward(std::uint32_t from, Sender sender, OrderId order, const RouteTable& table);
+    void release(Sender sender);
+    void refill(std::uint32_t s);
+    void scrap(std::uint32_t at_stage, OrderId order);
+    void deliver(OrderId order);
+    void lose(std::uint32_t at_stage, OrderId order);
+    void cancel(OrderId order);
+    [[nodiscard]] std::uint32_t choose(StageState& st, const RouteTable& table);
+
+    // servers
+    [[nodiscard]] static bool available(const Server& sv) { return sv.down == 0 && sv.on_shift; }
+    void server_freed(std::uint32_t s, std::uint32_t k);
+    void take_offline(std::uint32_t s, std::uint32_t k);  ///< remove from the free stack
+    void go_down(std::uint32_t s, std::uint32_t k);
+    void come_up(std::uint32_t s, std::uint32_t k);
+    void stop_busy_clock(StageState& st, Server& sv);
+    void start_busy_clock(std::uint32_t s, std::uint32_t k);
+    void set_busy(StageState& st, int delta);
+
+    void set_wip(std::uint64_t wip);
+    void check_wip();
+    void reset_statistics();
+    ReplicationResult collect() const;
+    [[nodiscard]] std::uint32_t handler_token(std::uint32_t kind, std::uint32_t index) const {
+        return (kind << 24) | index;
+    }
+
+    const Scenario& scenario_;
+    std::uint64_t replication_;
+    std::uint64_t seed_;
+    double now_ = 0.0;
+    double horizon_;
+    double warmup_;
+    std::uint32_t control_handler_;
+    sim::EventQueue events_;
+    OrderPool orders_;
+    std::vector<StageState> stages_;
+
+    // run-level statistics since warm-up
+    std::uint64_t events_count_ = 0;
+    std::uint64_t created_ = 0;
+    std::uint64_t delivered_ = 0;
+    std::uint64_t delivered_defective_ = 0;
+    std::uint64_t lost_ = 0;
+    std::uint64_t cancelled_ = 0;
+    std::uint64_t late_ = 0;
+    std::uint64_t customer_errors_ = 0;
+    sim::Tally lead_time_;
+    sim::QuantileSketch lead_time_q_;
+    sim::TimeWeighted wip_;
+};
+
+}  // namespace qosim::models::detail

@@ -1,0 +1,80 @@
+// The metric table: the one place that maps result fields to CSV column names.
+#include "models/run/metrics.hpp"
+
+#include <array>
+
+namespace qosim::models {
+
+namespace {
+
+using R = ReplicationResult;
+using S = StageResult;
+
+// Order = column order in runs.csv (SPEC §4 fixed columns first, then extensions).
+constexpr std::array kRunMetrics{
+    RunMetric{"orders_created", &R::orders_created, true, "count"},
+    RunMetric{"orders_delivered", &R::orders_delivered, true, "count"},
+    RunMetric{"orders_lost", &R::orders_lost, true, "count"},
+    RunMetric{"throughput", &R::throughput, false, "orders/time"},
+    RunMetric{"lead_time_mean", &R::lead_time_mean, false, "time"},
+    RunMetric{"lead_time_p50", &R::lead_time_p50, false, "time"},
+    RunMetric{"lead_time_p90", &R::lead_time_p90, false, "time"},
+    RunMetric{"lead_time_p95", &R::lead_time_p95, false, "time"},
+    RunMetric{"lead_time_p99", &R::lead_time_p99, false, "time"},
+    RunMetric{"on_time_rate", &R::on_time_rate, false, "share"},
+    RunMetric{"customer_error_rate", &R::customer_error_rate, false, "share"},
+    RunMetric{"escape_rate", &R::escape_rate, false, "share"},
+    RunMetric{"late_rate", &R::late_rate, false, "share"},
+    RunMetric{"loss_rate", &R::loss_rate, false, "share"},
+    RunMetric{"defects_detected", &R::defects_detected, true, "count"},
+    RunMetric{"false_alarms", &R::false_alarms, true, "count"},
+    RunMetric{"scrapped", &R::scrapped, true, "count"},
+    RunMetric{"reworked", &R::reworked, true, "count"},
+    RunMetric{"total_cost", &R::total_cost, false, "money"},
+    RunMetric{"cost_per_order", &R::cost_per_order, false, "money/order"},
+    RunMetric{"wip_mean", &R::wip_mean, false, "orders"},
+    RunMetric{"events", &R::events, true, "count"},
+    // extensions
+    RunMetric{"lead_time_max", &R::lead_time_max, false, "time"},
+    RunMetric{"orders_cancelled", &R::orders_cancelled, true, "count"},
+    RunMetric{"orders_defective", &R::orders_defective, true, "count"},
+    RunMetric{"orders_late", &R::orders_late, true, "count"},
+    RunMetric{"orders_concluded", &R::orders_concluded, true, "count"},
+    RunMetric{"customer_errors", &R::customer_errors, true, "count"},
+    RunMetric{"breakdowns", &R::breakdowns, true, "count"},
+    RunMetric{"internal_errors", &R::internal_errors, true, "count"},
+    RunMetric{"cost_resource", &R::cost_resource, false, "money"},
+    RunMetric{"cost_units", &R::cost_units, false, "money"},
+    RunMetric{"cost_repairs", &R::cost_repairs, false, "money"},
+    RunMetric{"cost_penalties", &R::cost_penalties, false, "money"},
+    RunMetric{"observed_time", &R::observed_time, false, "time"},
+};
+
+constexpr std::array kStageMetrics{
+    StageMetric{"arrivals", &S::arrivals, true},
+    StageMetric{"departures", &S::departures, true},
+    StageMetric{"utilization", &S::utilization, false},
+    StageMetric{"availability", &S::availability, false},
+    StageMetric{"queue_len_mean", &S::queue_len_mean, false},
+    StageMetric{"wait_mean", &S::wait_mean, false},
+    StageMetric{"wait_p95", &S::wait_p95, false},
+    StageMetric{"defects_introduced", &S::defects_introduced, true},
+    StageMetric{"defects_detected", &S::defects_detected, true},
+    StageMetric{"defects_escaped", &S::defects_escaped, true},
+    StageMetric{"lost", &S::lost, true},
+    StageMetric{"breakdowns", &S::breakdowns, true},
+    StageMetric{"downtime", &S::downtime, false},
+    StageMetric{"cost", &S::cost, false},
+    // extensions
+    StageMetric{"blocked_time", &S::blocked_time, false},
+    StageMetric{"false_alarms", &S::false_alarms, true},
+    StageMetric{"reworked", &S::reworked, true},
+    StageMetric{"scrapped", &S::scrapped, true},
+};
+
+}  // namespace
+
+std::span<const RunMetric> run_metrics() { return kRunMetrics; }
+std::span<const StageMetric> stage_metrics() { return kStageMetrics; }
+
+}  // namespace qosim::models

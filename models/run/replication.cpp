@@ -1,0 +1,14 @@
+// run_replication: builds a fresh pipeline for one replication and runs it.
+#include "models/run/replication.hpp"
+
+#include "models/engine/pipeline.hpp"
+
+namespace qosim::models {
+
+ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replication,
+                                  std::uint64_t seed) {
+    detail::Pipeline pipeline(scenario, replication, seed);
+    return pipeline.run();
+}
+
+}  // namespace qosim::models
