@@ -1,0 +1,431 @@
+// Static quality analysis: builds each source's absorbing chain, solves it by LU, names traps.
+#include "models/graph/absorbing_chain.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <Eigen/Dense>
+
+namespace qosim::models {
+namespace {
+
+// State numbering: transient state (stage i, defective d) is 2 i + d; absorbing outcome
+// "delivered at sink i with defect flag d" is 2 i + d, then cancelled_index(n) = 2 n and
+// lost_index(n) = 2 n + 1. Sparse (sources and sinks waste slots) but trivial to read.
+std::size_t cancelled_index(std::size_t n) { return 2 * n; }
+std::size_t lost_index(std::size_t n) { return 2 * n + 1; }
+
+/// One positive-probability move out of a transient state.
+struct Step {
+    bool absorbing = false;
+    std::size_t to = 0;  // state or outcome index (see above)
+    double p = 0.0;
+    bool remake = false;  // a scrap that restarts the unit at its source
+};
+
+/// Everything one visit to a transient state does.
+struct StateOut {
+    std::vector<Step> steps;
+    double scrap = 0.0;   // P(routed to scrap)
+    double rework = 0.0;  // 1 when this visit repairs the unit
+    double defect = 0.0;  // P(this visit creates a defect)
+};
+
+double link_loss(const StageSpec& s) {
+    if (!s.retry) return s.loss_prob;
+    return std::pow(s.loss_prob, s.retry->max + 1);  // every one of max + 1 sends lost
+}
+
+void check_probability(const StageSpec& s, const char* what, double p) {
+    if (!(p >= 0.0 && p <= 1.0)) {
+        throw std::invalid_argument("quality analysis: stages." + s.name + "." + what +
+                                    " must be in [0, 1], got " + std::to_string(p));
+    }
+}
+
+void check_scenario(const Scenario& sc) {
+    const std::size_t n = sc.stages.size();
+    for (const StageSpec& s : sc.stages) {
+        check_probability(s, "defect_prob", s.defect_prob);
+        check_probability(s, "detect_prob", s.detect_prob);
+        check_probability(s, "false_alarm_prob", s.false_alarm_prob);
+        check_probability(s, "loss_prob", s.loss_prob);
+        check_probability(s, "damage_prob", s.damage_prob);
+        if (s.retry && s.retry->max < 0) {
+            throw std::invalid_argument("quality analysis: stages." + s.name +
+                                        ".retry.max must be >= 0");
+        }
+        for (const Route& r : s.routes) {
+            if (r.to != kScrapTarget && r.to >= n) {
+                throw std::invalid_argument("quality analysis: a route from " + s.name +
+                                            " leads to an unknown stage");
+            }
+            check_probability(s, "routes[].prob", r.prob);
+        }
+    }
+}
+
+/// Builds the transitions of one source's chain on demand.
+class ChainBuilder {
+public:
+    ChainBuilder(const Scenario& sc, std::size_t source) : sc_(sc), source_(source) {}
+
+    [[nodiscard]] StateOut build(std::size_t state) const {
+        const std::size_t i = state / 2;
+        const bool d = state % 2 == 1;
+        const StageSpec& s = sc_.stages[i];
+        StateOut out;
+        switch (s.type) {
+        case StageType::source: route_out(out, i, RouteWhen::any, d, 1.0); break;
+        case StageType::station: {
+            const bool repaired = s.repairs && d;
+            if (repaired) out.rework = 1.0;
+            if (d && !repaired) {
+                route_out(out, i, RouteWhen::any, true, 1.0);
+            } else {
+                out.defect = s.defect_prob;
+                route_out(out, i, RouteWhen::any, true, s.defect_prob);
+                route_out(out, i, RouteWhen::any, false, 1.0 - s.defect_prob);
+            }
+            break;
+        }
+        case StageType::inspection: {
+            const double fail = d ? s.detect_prob : s.false_alarm_prob;
+            route_out(out, i, RouteWhen::fail, d, fail);
+            route_out(out, i, RouteWhen::pass, d, 1.0 - fail);
+            break;
+        }
+        case StageType::link: {
+            const double lost = link_loss(s);
+            if (lost > 0.0) out.steps.push_back({true, lost_index(sc_.stages.size()), lost, false});
+            const double arrive = 1.0 - lost;
+            if (d) {
+                route_out(out, i, RouteWhen::any, true, arrive);
+            } else {
+                out.defect = arrive * s.damage_prob;
+                route_out(out, i, RouteWhen::any, true, arrive * s.damage_prob);
+                route_out(out, i, RouteWhen::any, false, arrive * (1.0 - s.damage_prob));
+            }
+            break;
+        }
+        case StageType::sink: break;  // absorbing: never a transient state
+        }
+        return out;
+    }
+
+private:
+    // The routes a unit leaving stage i with this outcome may take: for an inspection, those
+    // with `when == outcome`, else its `when: any` routes; for other stages, all routes.
+    [[nodiscard]] std::vector<const Route*> group(std::size_t i, RouteWhen outcome) const {
+        const StageSpec& s = sc_.stages[i];
+        std::vector<const Route*> routes;
+        if (s.type == StageType::inspection && outcome != RouteWhen::any) {
+            for (const Route& r : s.routes) {
+                if (r.when == outcome) routes.push_back(&r);
+            }
+            if (!routes.empty()) return routes;
+            for (const Route& r : s.routes) {
+                if (r.when == RouteWhen::any) routes.push_back(&r);
+            }
+            return routes;
+        }
+        for (const Route& r : s.routes) routes.push_back(&r);
+        return routes;
+    }
+
+    // Sends probability `mass` of units leaving stage i with defect flag d along its routes.
+    void route_out(StateOut& out, std::size_t i, RouteWhen outcome, bool d, double mass) const {
+        if (!(mass > 0.0)) return;
+        const std::vector<const Route*> routes = group(i, outcome);
+        double sum = 0.0;
+        for (const Route* r : routes) sum += r->prob;
+        if (!(sum > 0.0)) {
+            const StageSpec& s = sc_.stages[i];
+            std::string what = "stage " + s.name + " has no route out";
+            if (s.type == StageType::inspection) {
+                what += std::string(" for outcome ") + to_string(outcome);
+            }
+            throw std::invalid_argument("quality analysis: " + what +
+                                        ", but units leave it that way");
+        }
+        const std::size_t n = sc_.stages.size();
+        const std::size_t flag = d ? 1 : 0;
+        for (const Route* r : routes) {
+            const double w = mass * r->prob / sum;
+            if (!(w > 0.0)) continue;
+            if (r->to == kScrapTarget) {
+                out.scrap += w;
+                if (sc_.stages[source_].on_scrap == OnScrap::remake) {
+                    out.steps.push_back({false, 2 * source_, w, true});  // restarts good
+                } else {
+                    out.steps.push_back({true, cancelled_index(n), w, false});
+                }
+            } else if (sc_.stages[r->to].type == StageType::sink) {
+                out.steps.push_back({true, 2 * r->to + flag, w, false});
+            } else {
+                out.steps.push_back({false, 2 * r->to + flag, w, false});
+            }
+        }
+    }
+
+    const Scenario& sc_;
+    std::size_t source_;
+};
+
+/// One source's chain restricted to the states its orders can reach.
+struct Chain {
+    std::vector<std::size_t> states;                  // compact index -> state
+    std::vector<std::optional<std::size_t>> compact;  // state -> compact index
+    std::vector<StateOut> outs;                       // by compact index
+};
+
+Chain reachable_chain(const Scenario& sc, std::size_t source) {
+    const ChainBuilder builder(sc, source);
+    Chain c;
+    c.compact.assign(2 * sc.stages.size(), std::nullopt);
+    const std::size_t start = 2 * source;
+    c.compact[start] = 0;
+    c.states.push_back(start);
+    for (std::size_t k = 0; k < c.states.size(); ++k) {  // breadth-first, in discovery order
+        c.outs.push_back(builder.build(c.states[k]));
+        for (const Step& st : c.outs.back().steps) {
+            if (st.absorbing || c.compact[st.to]) continue;
+            c.compact[st.to] = c.states.size();
+            c.states.push_back(st.to);
+        }
+    }
+    return c;
+}
+
+/// Compact indices reachable from `from` along transient steps (including `from`), in
+/// breadth-first order; `parent` receives the step used to reach each one (for paths).
+std::vector<std::size_t> reach(const Chain& c, std::size_t from,
+                               std::vector<std::optional<std::size_t>>* parent = nullptr) {
+    std::vector<bool> seen(c.states.size(), false);
+    std::vector<std::size_t> order{from};
+    seen[from] = true;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        for (const Step& st : c.outs[order[k]].steps) {
+            if (st.absorbing) continue;
+            const std::size_t y = *c.compact[st.to];
+            if (parent != nullptr && !(*parent)[y] && y == from) (*parent)[y] = order[k];
+            if (seen[y]) continue;
+            seen[y] = true;
+            if (parent != nullptr) (*parent)[y] = order[k];
+            order.push_back(y);
+        }
+    }
+    return order;
+}
+
+/// When some reachable state cannot be absorbed, returns the message naming a closed loop.
+std::optional<std::string> find_trap(const Scenario& sc, const Chain& c) {
+    const std::size_t m = c.states.size();
+    // Backward closure from the states with a step into an absorbing outcome.
+    std::vector<std::vector<std::size_t>> preds(m);
+    std::vector<bool> exits(m, false);
+    std::vector<std::size_t> work;
+    for (std::size_t x = 0; x < m; ++x) {
+        for (const Step& st : c.outs[x].steps) {
+            if (st.absorbing) {
+                if (!exits[x]) work.push_back(x);
+                exits[x] = true;
+            } else {
+                preds[*c.compact[st.to]].push_back(x);
+            }
+        }
+    }
+    while (!work.empty()) {
+        const std::size_t y = work.back();
+        work.pop_back();
+        for (const std::size_t x : preds[y]) {
+            if (!exits[x]) {
+                exits[x] = true;
+                work.push_back(x);
+            }
+        }
+    }
+    std::optional<std::size_t> x;
+    for (std::size_t k = 0; k < m && !x; ++k) {
+        if (!exits[k]) x = k;  // first trapped state in discovery order
+    }
+    if (!x) return std::nullopt;
+
+    // Walk down the condensation until x's reach set is strongly connected: that set is a
+    // closed class (every successor of a trapped state is trapped).
+    std::vector<std::size_t> cls = reach(c, *x);
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (const std::size_t y : cls) {
+            const std::vector<std::size_t> back = reach(c, y);
+            bool returns = false;
+            for (const std::size_t z : back) returns = returns || z == *x;
+            if (!returns) {
+                x = y;
+                cls = back;
+                moved = true;
+                break;
+            }
+        }
+    }
+
+    // Shortest cycle through x (breadth-first parents), rendered by stage name.
+    std::vector<std::optional<std::size_t>> parent(m);
+    reach(c, *x, &parent);
+    std::vector<std::size_t> cycle;  // x, then the states after it, back to x excluded
+    for (std::size_t y = *parent[*x]; y != *x; y = *parent[y]) cycle.push_back(y);
+    cycle.push_back(*x);
+    std::reverse(cycle.begin(), cycle.end());
+    std::vector<bool> on_cycle(sc.stages.size(), false);
+    std::string path = sc.stages[c.states[*x] / 2].name;
+    for (std::size_t j = 0; j < cycle.size(); ++j) {
+        const std::size_t from = cycle[j];
+        const std::size_t to = j + 1 == cycle.size() ? *x : cycle[j + 1];
+        bool remake = false;
+        for (const Step& st : c.outs[from].steps) {
+            if (!st.absorbing && *c.compact[st.to] == to) {
+                remake = st.remake;
+                if (!remake) break;  // prefer a plain route when both exist
+            }
+        }
+        on_cycle[c.states[from] / 2] = true;
+        path += remake ? " -> scrap (remake) -> " : " -> ";
+        path += sc.stages[c.states[to] / 2].name;
+    }
+    std::string also;
+    std::vector<bool> named = on_cycle;
+    for (std::size_t i = 0; i < sc.stages.size(); ++i) {
+        for (const std::size_t y : cls) {
+            if (c.states[y] / 2 == i && !named[i]) {
+                also += (also.empty() ? "" : ", ") + sc.stages[i].name;
+                named[i] = true;
+            }
+        }
+    }
+    std::string msg = "the loop " + path;
+    if (!also.empty()) msg += " (together with " + also + ")";
+    return msg + " has no exit: every order that enters it circulates forever";
+}
+
+double effective_servers(const StageSpec& s) {
+    double c = s.servers;
+    if (s.shifts && s.shifts->cycle > 0.0) {
+        double on = 0.0;
+        for (const ShiftWindow& w : s.shifts->windows) on += (w.to - w.from) * w.servers;
+        c = on / s.shifts->cycle;
+    }
+    if (s.breakdowns) {
+        const double mtbf = s.breakdowns->time_between.mean();
+        const double mttr = s.breakdowns->repair.mean();
+        if (mtbf + mttr > 0.0) c *= mtbf / (mtbf + mttr);
+    }
+    return c;
+}
+
+}  // namespace
+
+QualityAnalysis analyse_quality(const Scenario& scenario) {
+    const Scenario& sc = scenario;
+    check_scenario(sc);
+    const std::size_t n = sc.stages.size();
+
+    std::vector<std::size_t> sources;
+    std::vector<double> rates;
+    double total_rate = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const StageSpec& s = sc.stages[i];
+        if (s.type != StageType::source) continue;
+        const double mean = s.interarrival.mean();
+        if (!(mean > 0.0) || !std::isfinite(mean)) {
+            throw std::invalid_argument("quality analysis: source " + s.name +
+                                        " has a mean interarrival time of " + std::to_string(mean));
+        }
+        sources.push_back(i);
+        rates.push_back(1.0 / mean);
+        total_rate += 1.0 / mean;
+    }
+    if (sources.empty())
+        throw std::invalid_argument("quality analysis: the scenario has no source");
+
+    QualityAnalysis qa;
+    qa.visits.assign(n, 0.0);
+    qa.arrival_rate.assign(n, 0.0);
+    qa.utilization.assign(n, 0.0);
+    qa.defects_introduced.assign(n, 0.0);
+
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+        const std::size_t src = sources[k];
+        const double share = rates[k] / total_rate;
+        const Chain c = reachable_chain(sc, src);
+        if (const auto trap = find_trap(sc, c)) throw std::runtime_error(*trap);
+
+        const auto m = static_cast<Eigen::Index>(c.states.size());
+        const auto a_count = static_cast<Eigen::Index>(2 * n + 2);
+        Eigen::MatrixXd q = Eigen::MatrixXd::Zero(m, m);
+        Eigen::MatrixXd r = Eigen::MatrixXd::Zero(m, a_count);
+        for (Eigen::Index x = 0; x < m; ++x) {
+            for (const Step& st : c.outs[static_cast<std::size_t>(x)].steps) {
+                if (st.absorbing) {
+                    r(x, static_cast<Eigen::Index>(st.to)) += st.p;
+                } else {
+                    q(x, static_cast<Eigen::Index>(*c.compact[st.to])) += st.p;
+                }
+            }
+        }
+        const Eigen::FullPivLU<Eigen::MatrixXd> lu(Eigen::MatrixXd::Identity(m, m) - q);
+        if (!lu.isInvertible()) {
+            // No exact trap (checked above), so a loop's exit probability is below rounding.
+            throw std::runtime_error("quality analysis: I - Q is numerically singular (rank " +
+                                     std::to_string(lu.rank()) + " of " + std::to_string(m) +
+                                     ") for orders from " + sc.stages[src].name +
+                                     ": a loop's exit probability is too small to resolve");
+        }
+        const Eigen::MatrixXd fundamental = lu.inverse();  // N = (I - Q)^-1
+        const Eigen::MatrixXd b = fundamental * r;         // B = N R
+        if (!fundamental.allFinite() || !b.allFinite()) {
+            throw std::runtime_error("quality analysis: the chain of orders from " +
+                                     sc.stages[src].name + " has no finite solution");
+        }
+        // Row 0 is the start state (source, good): breadth-first discovery starts there.
+        for (std::size_t i = 0; i < n; ++i) {
+            if (sc.stages[i].type != StageType::sink) continue;
+            const auto good = static_cast<Eigen::Index>(2 * i);
+            const double pg = b(0, good);
+            const double pd = b(0, good + 1);
+            qa.p_delivered_good += share * pg;
+            qa.p_delivered_defective += share * pd;
+            qa.visits[i] += share * (pg + pd);
+        }
+        qa.p_cancelled += share * b(0, static_cast<Eigen::Index>(cancelled_index(n)));
+        qa.p_lost += share * b(0, static_cast<Eigen::Index>(lost_index(n)));
+        for (Eigen::Index x = 0; x < m; ++x) {
+            const double v = share * fundamental(0, x);
+            const StateOut& out = c.outs[static_cast<std::size_t>(x)];
+            const std::size_t stage = c.states[static_cast<std::size_t>(x)] / 2;
+            qa.expected_scraps += v * out.scrap;
+            qa.expected_reworks += v * out.rework;
+            qa.defects_introduced[stage] += v * out.defect;
+            // A source is visited once per order; its remakes are not new orders.
+            if (sc.stages[stage].type != StageType::source) qa.visits[stage] += v;
+        }
+        qa.visits[src] += share;
+    }
+
+    for (std::size_t i = 0; i < n; ++i) {
+        const StageSpec& s = sc.stages[i];
+        qa.arrival_rate[i] = qa.visits[i] * total_rate;
+        if (s.type != StageType::station && s.type != StageType::inspection) continue;
+        if (!(qa.arrival_rate[i] > 0.0)) continue;
+        const double servers = effective_servers(s);
+        qa.utilization[i] = servers > 0.0 ? qa.arrival_rate[i] * s.service.mean() / servers
+                                          : std::numeric_limits<double>::infinity();
+    }
+    return qa;
+}
+
+}  // namespace qosim::models

@@ -1,0 +1,67 @@
+// Static quality analysis: the absorbing Markov chain of one order's path (Eigen), for `check`.
+#pragma once
+
+#include <vector>
+
+#include "models/scenario/scenario.hpp"
+
+namespace qosim::models {
+
+/// What happens to the average order, worked out without simulation. Every "per order" figure
+/// is per order created, averaged over sources weighted by their arrival rates
+/// 1 / E[interarrival]. Vectors have one entry per stage, in Scenario::stages order.
+struct QualityAnalysis {
+    double p_delivered_good = 0.0;       ///< P(the order reaches a sink good)
+    double p_delivered_defective = 0.0;  ///< P(the order reaches a sink defective): an escape
+    double p_cancelled = 0.0;            ///< P(scrapped at a source with on_scrap: cancel)
+    double p_lost = 0.0;                 ///< P(lost on a link); the four sum to 1
+    double expected_scraps = 0.0;        ///< scrap events per order (remakes and cancellations)
+    double expected_reworks = 0.0;       ///< defective units repaired by `repairs: true` stations
+    /// Expected visits per order. Sources: their share of the orders created (remakes restart
+    /// at the source's routes, they are not new orders); sinks: P(delivered there).
+    std::vector<double> visits;
+    std::vector<double> arrival_rate;  ///< visits x total source rate (units per time unit)
+    /// Stations and inspections: arrival_rate x E[service] / effective servers (infinity when
+    /// units arrive at a station with no effective servers); other stages: 0.
+    std::vector<double> utilization;
+    /// Defects created per order by each station (defect_prob) and link (damage_prob); 0 for
+    /// other stages. A unit repaired and then damaged again counts twice.
+    std::vector<double> defects_introduced;
+};
+
+/// Builds, for each source, the discrete-time absorbing Markov chain whose transient states
+/// are (stage, defective) pairs reachable from that source with positive probability and whose
+/// absorbing outcomes are delivered good / defective (per sink), cancelled and lost; forms Q
+/// (transient -> transient) and R (transient -> absorbing), the fundamental matrix
+/// N = (I - Q)^-1 by full-pivoting LU and B = N R (Kemeny & Snell 1960, ch. III). Expected
+/// visits are the source's row of N. Cost O(m^3) per source, m <= 2 x stages.
+///
+/// Per-visit rules (the simulator's, SPEC §3): a station first repairs a defective unit when
+/// `repairs`, then damages a good one with defect_prob; an inspection fails a defective unit
+/// with detect_prob and a good one with false_alarm_prob and takes the routes of that outcome
+/// (its `when: any` routes when the outcome has none); a link loses the unit with loss_prob,
+/// or loss_prob^(max+1) with `retry`, and damages an arriving good unit with damage_prob; a
+/// route to scrap restarts the unit good at its source's routes (on_scrap: remake) or cancels
+/// it (on_scrap: cancel). Route probabilities within one group are divided by the group's sum
+/// (1 in a validated scenario).
+///
+/// Effective servers of a station: `servers`, or with shifts the cycle average
+/// sum (to - from) x servers / cycle; times the availability MTBF / (MTBF + MTTR) with
+/// breakdowns.
+///
+/// Not modelled (the chain is a long-run, per-order view): queue capacities, blocking and
+/// balking; scheduled faults (outages, surges, temporary probabilities); units scrapped by a
+/// breakdown with on_failure: scrap (a time-dependent loss); products and their routes; the
+/// busy-time breakdown clock (availability is taken as calendar MTBF / (MTBF + MTTR), which
+/// overstates downtime for lightly loaded servers); shift ends and breakdowns only reduce
+/// capacity on average, so utilisation near 1 can hide temporary overloads.
+///
+/// Throws std::runtime_error when a loop that orders can enter has no exit, naming the loop
+/// ("the loop rework -> aoi -> rework has no exit: every order that enters it circulates
+/// forever"); loops that no order can reach are ignored here (the stage graph checks report
+/// them). Throws std::invalid_argument on a scenario that validation would reject: no source,
+/// a source with mean interarrival 0, a route to an unknown stage, a probability outside
+/// [0, 1], or a non-sink stage (or inspection outcome) with nowhere to go.
+[[nodiscard]] QualityAnalysis analyse_quality(const Scenario& scenario);
+
+}  // namespace qosim::models

@@ -1,0 +1,58 @@
+// The raw scenario tree: YAML parsed into plain nodes that remember their file:line:column.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/scenario/diagnostics.hpp"
+
+namespace qosim::models::detail {
+
+struct RawEntry;
+
+/// One YAML node, before validation. Maps keep file order (and never hold a key twice:
+/// duplicates are reported and dropped while parsing). `loc` is where the value starts, or
+/// the override that supplied it.
+struct RawNode {
+    enum class Kind { null, scalar, map, list };
+
+    Kind kind = Kind::null;
+    std::string scalar;  ///< text of a scalar, as written (quotes removed)
+    SourceLoc loc;
+    std::vector<RawEntry> entries;  ///< map entries, in file order
+    std::vector<RawNode> items;     ///< list items
+
+    [[nodiscard]] bool is_map() const { return kind == Kind::map; }
+    [[nodiscard]] bool is_list() const { return kind == Kind::list; }
+    [[nodiscard]] bool is_scalar() const { return kind == Kind::scalar; }
+    [[nodiscard]] bool is_null() const { return kind == Kind::null; }
+
+    /// The entry for `key` in a map, or null (also when this is not a map).
+    [[nodiscard]] const RawEntry* find(std::string_view key) const;
+    [[nodiscard]] RawEntry* find(std::string_view key);
+
+    /// How the value reads in a message: "`two`", "a map", "a list", "nothing".
+    [[nodiscard]] std::string describe() const;
+};
+
+/// One `key: value` pair of a map.
+struct RawEntry {
+    std::string key;
+    SourceLoc key_loc;
+    RawNode value;
+};
+
+/// Parses scenario text. Syntax errors (at yaml-cpp's mark, made 1-based) and duplicate keys
+/// (which yaml-cpp 0.7 accepts silently) are appended to `diags`; returns none after a syntax
+/// error. An empty document parses as a null node.
+std::optional<RawNode> parse_yaml(const std::string& text, const std::string& file,
+                                  std::vector<Diagnostic>& diags);
+
+/// Parses an override's value text; every node of the result is located at `loc` (the
+/// override itself), and errors name `path` at `loc`.
+std::optional<RawNode> parse_yaml_value(const std::string& text, const SourceLoc& loc,
+                                        const std::string& path, std::vector<Diagnostic>& diags);
+
+}  // namespace qosim::models::detail

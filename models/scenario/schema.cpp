@@ -1,0 +1,615 @@
+// The scenario schema table (SPEC §2), its lookups and the generated key reference.
+#include "models/scenario/schema.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace qosim::models {
+
+namespace {
+
+constexpr StageTypeMask kSource = stage_bit(StageType::source);
+constexpr StageTypeMask kStation = stage_bit(StageType::station);
+constexpr StageTypeMask kInspection = stage_bit(StageType::inspection);
+constexpr StageTypeMask kLink = stage_bit(StageType::link);
+constexpr StageTypeMask kSink = stage_bit(StageType::sink);
+constexpr StageTypeMask kServing = kStation | kInspection;  // stages with servers and a queue
+
+constexpr Range ge(double x) {
+    Range r;
+    r.lo = x;
+    return r;
+}
+constexpr Range gt(double x) {
+    Range r = ge(x);
+    r.lo_open = true;
+    return r;
+}
+constexpr Range unit_interval() {
+    Range r = ge(0);
+    r.hi = 1;
+    return r;
+}
+
+// Builds one table row: key("run.horizon", KeyType::number).required().range(gt(0)) ...
+class KeyBuilder {
+public:
+    constexpr KeyBuilder(std::string_view path, KeyType type) {
+        k_.path = path;
+        k_.type = type;
+    }
+    constexpr KeyBuilder reserved() const {
+        return with([](SchemaKey& k) { k.status = KeyStatus::reserved; });
+    }
+    constexpr KeyBuilder required() const {
+        return with([](SchemaKey& k) { k.required = true; });
+    }
+    constexpr KeyBuilder existing_names() const {
+        return with([](SchemaKey& k) { k.names_must_exist = true; });
+    }
+    constexpr KeyBuilder default_value(std::string_view v) const {
+        return with([v](SchemaKey& k) { k.default_value = v; });
+    }
+    constexpr KeyBuilder range(Range r) const {
+        return with([r](SchemaKey& k) { k.range = r; });
+    }
+    constexpr KeyBuilder choices(std::string_view v) const {
+        return with([v](SchemaKey& k) { k.choices = v; });
+    }
+    constexpr KeyBuilder planned_values(std::string_view v) const {
+        return with([v](SchemaKey& k) { k.reserved_values = v; });
+    }
+    constexpr KeyBuilder types(StageTypeMask m) const {
+        return with([m](SchemaKey& k) { k.stage_types = m; });
+    }
+    constexpr KeyBuilder unit(std::string_view v) const {
+        return with([v](SchemaKey& k) { k.unit = v; });
+    }
+    constexpr KeyBuilder help(std::string_view v) const {
+        return with([v](SchemaKey& k) { k.help = v; });
+    }
+    constexpr operator SchemaKey() const { return k_; }  // NOLINT: rows convert implicitly
+
+private:
+    template <class F>
+    constexpr KeyBuilder with(F f) const {
+        KeyBuilder b = *this;
+        f(b.k_);
+        return b;
+    }
+    SchemaKey k_;
+};
+
+constexpr KeyBuilder key(std::string_view path, KeyType type) { return KeyBuilder(path, type); }
+
+// One row per key. Reading, unknown-key detection, "did you mean", --set validation and
+// schema_reference() all come from here; turning a reserved key on is a change of `status`
+// plus the code that gives it meaning.
+constexpr auto kSchema = std::to_array<SchemaKey>({
+    // --- top level ---------------------------------------------------------------------------
+    key("name", KeyType::string)
+        .help("free text naming the scenario (default: the file name without extension)"),
+    key("time_unit", KeyType::choice)
+        .default_value("hour")
+        .choices("minute|hour|day")
+        .help("the unit of every duration in the file (horizon, service, delay ...)"),
+    key("run", KeyType::map).required().help("how long and how often to simulate"),
+    key("costs", KeyType::map).help("penalties per order (currency-free numbers)"),
+    key("targets", KeyType::map)
+        .help("service-level targets checked on the replication mean and its 95 % CI"),
+    key("stages", KeyType::map).required().help("the process stages, by name (file order is kept)"),
+    key("routes", KeyType::list)
+        .required()
+        .help("the routes between stages: a list of {from, to, prob}"),
+    key("faults", KeyType::list)
+        .reserved()
+        .help("scheduled fault injection (outage, surge, defect_prob, loss_prob)"),
+    key("variants", KeyType::map).reserved().help("named what-ifs for `qosim compare`"),
+    key("sweep", KeyType::map).reserved().help("parameter sweep design for `qosim sweep`"),
+
+    // --- run ---------------------------------------------------------------------------------
+    key("run.horizon", KeyType::number)
+        .required()
+        .range(gt(0))
+        .unit("time")
+        .help("simulated time per replication"),
+    key("run.warmup", KeyType::number)
+        .default_value("0")
+        .range(ge(0))
+        .planned_values("auto")
+        .unit("time")
+        .help("statistics before this time are discarded; must be < horizon"),
+    key("run.replications", KeyType::integer)
+        .default_value("10")
+        .range(ge(1))
+        .unit("count")
+        .help("independent replications"),
+    key("run.seed", KeyType::integer)
+        .default_value("1")
+        .range(ge(0))
+        .help("base random seed (non-negative integer)"),
+    key("run.max_wip", KeyType::integer)
+        .default_value("1000000")
+        .range(gt(0))
+        .unit("orders")
+        .help("stop with an error when work in progress passes this"),
+    key("run.max_events", KeyType::number)
+        .default_value("1e10")
+        .range(gt(0))
+        .unit("count")
+        .help("stop with an error when a replication processes more events"),
+    key("run.orders", KeyType::integer)
+        .reserved()
+        .range(gt(0))
+        .unit("orders")
+        .help("instead of horizon: create N orders, end when all have concluded"),
+    key("run.precision", KeyType::map)
+        .reserved()
+        .help("instead of replications: run until a metric's CI half-width is reached"),
+
+    // --- costs -------------------------------------------------------------------------------
+    key("costs.late_penalty", KeyType::number)
+        .default_value("0")
+        .range(ge(0))
+        .unit("money/order")
+        .help("per order delivered after its due date"),
+    key("costs.escape_penalty", KeyType::number)
+        .default_value("0")
+        .range(ge(0))
+        .unit("money/order")
+        .help("per defective order that reaches the customer"),
+    key("costs.lost_penalty", KeyType::number)
+        .default_value("0")
+        .range(ge(0))
+        .unit("money/order")
+        .help("per order lost on the way or cancelled"),
+
+    // --- targets -----------------------------------------------------------------------------
+    key("targets.*", KeyType::map).help("a runs.csv metric name: {max: x} and/or {min: x}"),
+    key("targets.*.max", KeyType::number).help("the metric's mean must not exceed this"),
+    key("targets.*.min", KeyType::number).help("the metric's mean must not fall below this"),
+
+    // --- stages ------------------------------------------------------------------------------
+    key("stages.*", KeyType::map)
+        .help("a stage; the name matches [A-Za-z_][A-Za-z0-9_-]* and is not `scrap`")
+        .existing_names(),
+    key("stages.*.type", KeyType::choice)
+        .required()
+        .choices("source|station|link|sink")
+        .planned_values("inspection")
+        .help("what the stage does"),
+    // source
+    key("stages.*.interarrival", KeyType::distribution)
+        .required()
+        .types(kSource)
+        .unit("time")
+        .help("time between order arrivals"),
+    key("stages.*.due_in", KeyType::distribution)
+        .types(kSource)
+        .unit("time")
+        .help("due date after creation (omitted: orders are never late)"),
+    key("stages.*.on_scrap", KeyType::choice)
+        .reserved()
+        .choices("remake|cancel")
+        .types(kSource)
+        .help("what happens to a scrapped order"),
+    key("stages.*.products", KeyType::map)
+        .reserved()
+        .types(kSource)
+        .help("order classes with shares"),
+    // station (and inspection)
+    key("stages.*.servers", KeyType::integer)
+        .default_value("1")
+        .range(ge(1))
+        .types(kServing)
+        .unit("count")
+        .help("identical parallel servers"),
+    key("stages.*.service", KeyType::distribution)
+        .required()
+        .types(kServing)
+        .unit("time")
+        .help("service time per unit"),
+    key("stages.*.queue", KeyType::map)
+        .types(kServing)
+        .help("the waiting line in front of the servers"),
+    key("stages.*.queue.capacity", KeyType::integer)
+        .range(ge(0))
+        .types(kServing)
+        .unit("units")
+        .help("waiting places, not counting units in service (omitted: unbounded)"),
+    key("stages.*.queue.discipline", KeyType::choice)
+        .default_value("fifo")
+        .choices("fifo|lifo|priority|edd")
+        .types(kServing)
+        .help("service order (edd = earliest due date first)"),
+    key("stages.*.cost", KeyType::map)
+        .types(kServing | kLink)
+        .help("resource and unit costs of the stage"),
+    key("stages.*.cost.per_busy_hour", KeyType::number)
+        .default_value("0")
+        .range(ge(0))
+        .types(kServing)
+        .unit("money/hour")
+        .help("per server per hour busy (always per hour)"),
+    key("stages.*.cost.per_idle_hour", KeyType::number)
+        .default_value("0")
+        .range(ge(0))
+        .types(kServing)
+        .unit("money/hour")
+        .help("per server per hour idle (always per hour)"),
+    key("stages.*.cost.per_unit", KeyType::number)
+        .default_value("0")
+        .range(ge(0))
+        .types(kServing | kLink)
+        .unit("money/unit")
+        .help("per unit that leaves the stage"),
+    key("stages.*.defect_prob", KeyType::number)
+        .reserved()
+        .range(unit_interval())
+        .types(kServing)
+        .unit("share")
+        .help("chance this stage damages a unit"),
+    key("stages.*.detect_prob", KeyType::number)
+        .reserved()
+        .range(unit_interval())
+        .types(kInspection)
+        .unit("share")
+        .help("chance an inspection catches a defective unit"),
+    key("stages.*.false_alarm_prob", KeyType::number)
+        .reserved()
+        .range(unit_interval())
+        .types(kInspection)
+        .unit("share")
+        .help("chance an inspection rejects a good unit"),
+    key("stages.*.repairs", KeyType::boolean)
+        .reserved()
+        .types(kServing)
+        .help("a rework station: repairs the defective units it serves"),
+    key("stages.*.breakdowns", KeyType::map)
+        .reserved()
+        .types(kServing)
+        .help("per-server failures and repairs"),
+    key("stages.*.shifts", KeyType::map)
+        .reserved()
+        .types(kServing)
+        .help("server count on a repeating cycle"),
+    key("stages.*.service_by_product", KeyType::map)
+        .reserved()
+        .types(kServing)
+        .help("service time per product"),
+    key("stages.*.initial_wip", KeyType::integer)
+        .reserved()
+        .range(ge(0))
+        .types(kServing)
+        .unit("orders")
+        .help("orders already waiting at time 0"),
+    // link
+    key("stages.*.delay", KeyType::distribution)
+        .required()
+        .types(kLink)
+        .unit("time")
+        .help("transport / transmission time"),
+    key("stages.*.loss_prob", KeyType::number)
+        .reserved()
+        .range(unit_interval())
+        .types(kLink)
+        .unit("share")
+        .help("chance the order never arrives"),
+    key("stages.*.damage_prob", KeyType::number)
+        .reserved()
+        .range(unit_interval())
+        .types(kLink)
+        .unit("share")
+        .help("chance the order arrives defective"),
+    key("stages.*.retry", KeyType::map)
+        .reserved()
+        .types(kLink)
+        .help("re-send lost messages: {timeout, max}"),
+    // sink
+    key("stages.*.survey", KeyType::map)
+        .reserved()
+        .types(kSink)
+        .help("customer survey: {response_rate, bias}"),
+
+    // --- routes ------------------------------------------------------------------------------
+    key("routes.#", KeyType::map).help("one route: {from, to, prob}"),
+    key("routes.#.from", KeyType::name).required().help("the stage the route leaves (not a sink)"),
+    key("routes.#.to", KeyType::name)
+        .required()
+        .planned_values("scrap")
+        .help("the stage the route enters (not a source)"),
+    key("routes.#.prob", KeyType::number)
+        .range(unit_interval())
+        .unit("share")
+        .help("share of the units leaving `from`; the routes out of one stage sum to 1"),
+    key("routes.#.when", KeyType::choice)
+        .reserved()
+        .choices("pass|fail")
+        .help("inspection outcome that takes this route"),
+    key("routes.#.product", KeyType::string)
+        .reserved()
+        .help("the only product that takes this route"),
+});
+
+constexpr std::array kDistributions{
+    DistributionSchema{sim::DistKind::exponential,
+                       "exponential",
+                       {"mean", "rate"},
+                       true,
+                       "mean, or rate = 1/mean (exactly one)"},
+    DistributionSchema{sim::DistKind::constant,
+                       "constant",
+                       {"value"},
+                       false,
+                       "always `value` (a bare number means the same)"},
+    DistributionSchema{
+        sim::DistKind::uniform, "uniform", {"min", "max"}, false, "uniform on [min, max]"},
+    DistributionSchema{sim::DistKind::triangular,
+                       "triangular",
+                       {"min", "mode", "max"},
+                       false,
+                       "triangular on [min, max] peaking at mode"},
+    DistributionSchema{
+        sim::DistKind::normal, "normal", {"mean", "sd"}, false, "normal, truncated at 0"},
+    DistributionSchema{sim::DistKind::lognormal,
+                       "lognormal",
+                       {"mean", "sd"},
+                       false,
+                       "lognormal with this mean and sd (of the distribution itself)"},
+    DistributionSchema{
+        sim::DistKind::gamma, "gamma", {"shape", "scale"}, false, "gamma; mean = shape x scale"},
+    DistributionSchema{sim::DistKind::erlang,
+                       "erlang",
+                       {"k", "mean"},
+                       false,
+                       "sum of k exponential phases with total mean `mean` (k integer >= 1)"},
+    DistributionSchema{sim::DistKind::weibull, "weibull", {"shape", "scale"}, false, "Weibull"},
+    DistributionSchema{sim::DistKind::empirical,
+                       "empirical",
+                       {"values", "weights"},
+                       false,
+                       "one of `values` (a list) drawn with `weights` (a list, same length)"},
+};
+
+std::string format_number(double x) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, res.ptr);
+}
+
+std::string_view type_name(KeyType t) {
+    switch (t) {
+    case KeyType::map: return "map";
+    case KeyType::list: return "list";
+    case KeyType::string: return "string";
+    case KeyType::name: return "stage name";
+    case KeyType::choice: return "choice";
+    case KeyType::number: return "number";
+    case KeyType::integer: return "integer";
+    case KeyType::boolean: return "true|false";
+    case KeyType::distribution: return "distribution";
+    }
+    return "?";
+}
+
+// The stage types in `mask` that this version runs (the choices of `stages.*.type`).
+std::string stage_types_text(StageTypeMask mask) {
+    if (mask == kAllStageTypes) return "";
+    std::string_view supported;
+    for (const auto& k : kSchema) {
+        if (k.path == "stages.*.type") supported = k.choices;
+    }
+    std::string out;
+    for (const StageType t : {StageType::source, StageType::station, StageType::inspection,
+                              StageType::link, StageType::sink}) {
+        if ((mask & stage_bit(t)) == 0) continue;
+        const auto choices = split_choices(supported);
+        if (std::find(choices.begin(), choices.end(), to_string(t)) == choices.end()) continue;
+        if (!out.empty()) out += ", ";
+        out += to_string(t);
+    }
+    return out;
+}
+
+// "integer >= 1 (count); default 1" / "fifo|lifo|priority|edd; default fifo" / "number; required"
+std::string value_text(const SchemaKey& k) {
+    std::string out;
+    if (k.type == KeyType::choice) {
+        out = std::string(k.choices);
+    } else {
+        out = std::string(type_name(k.type));
+        const std::string range = k.range.describe();
+        if (!range.empty()) out += " " + range;
+    }
+    if (!k.unit.empty()) out += " (" + std::string(k.unit) + ")";
+    if (k.required) out += "; required";
+    if (!k.default_value.empty()) out += "; default " + std::string(k.default_value);
+    if (k.path.starts_with("stages.*.") && k.stage_types != kAllStageTypes) {
+        out += "; " + stage_types_text(k.stage_types);
+    }
+    return out;
+}
+
+void append_padded(std::string& out, std::string_view text, std::size_t width) {
+    out += text;
+    if (text.size() < width)
+        out.append(width - text.size(), ' ');
+    else
+        out += "  ";
+}
+
+}  // namespace
+
+bool Range::contains(double x) const {
+    const bool lo_ok = lo_open ? x > lo : x >= lo;
+    const bool hi_ok = hi_open ? x < hi : x <= hi;
+    return lo_ok && hi_ok;
+}
+
+std::string Range::describe() const {
+    const bool has_lo = std::isfinite(lo);
+    const bool has_hi = std::isfinite(hi);
+    if (has_lo && has_hi) {
+        return std::string("in ") + (lo_open ? "(" : "[") + format_number(lo) + ", " +
+               format_number(hi) + (hi_open ? ")" : "]");
+    }
+    if (has_lo) return std::string(lo_open ? "> " : ">= ") + format_number(lo);
+    if (has_hi) return std::string(hi_open ? "< " : "<= ") + format_number(hi);
+    return "";
+}
+
+std::span<const SchemaKey> schema_keys() { return kSchema; }
+
+std::string describe_key_value(const SchemaKey& key) { return value_text(key); }
+
+const SchemaKey* find_schema_key(std::string_view pattern) {
+    for (const auto& k : kSchema) {
+        if (k.path == pattern) return &k;
+    }
+    return nullptr;
+}
+
+std::string_view last_segment(std::string_view path) {
+    const auto dot = path.rfind('.');
+    return dot == std::string_view::npos ? path : path.substr(dot + 1);
+}
+
+namespace {
+
+bool is_child_of(std::string_view path, std::string_view parent) {
+    if (parent.empty()) return path.find('.') == std::string_view::npos;
+    return path.size() > parent.size() + 1 && path.starts_with(parent) &&
+           path[parent.size()] == '.' &&
+           path.substr(parent.size() + 1).find('.') == std::string_view::npos;
+}
+
+bool is_index(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+const SchemaKey* resolve_schema_child(std::string_view parent_pattern, std::string_view key) {
+    const SchemaKey* wildcard = nullptr;
+    const SchemaKey* index = nullptr;
+    for (const auto& k : kSchema) {
+        if (!is_child_of(k.path, parent_pattern)) continue;
+        const auto seg = last_segment(k.path);
+        if (seg == key && seg != "*" && seg != "#") return &k;
+        if (seg == "*") wildcard = &k;
+        if (seg == "#") index = &k;
+    }
+    if (wildcard != nullptr) return wildcard;
+    if (index != nullptr && is_index(key)) return index;
+    return nullptr;
+}
+
+std::vector<std::string_view> schema_child_names(std::string_view parent_pattern,
+                                                 StageTypeMask types, bool include_reserved) {
+    std::vector<std::string_view> out;
+    for (const auto& k : kSchema) {
+        if (!is_child_of(k.path, parent_pattern)) continue;
+        const auto seg = last_segment(k.path);
+        if (seg == "*" || seg == "#") continue;
+        if ((k.stage_types & types) == 0) continue;
+        if (!include_reserved && k.status == KeyStatus::reserved) continue;
+        out.push_back(seg);
+    }
+    return out;
+}
+
+std::vector<std::string_view> split_choices(std::string_view choices) {
+    std::vector<std::string_view> out;
+    while (!choices.empty()) {
+        const auto bar = choices.find('|');
+        out.push_back(choices.substr(0, bar));
+        if (bar == std::string_view::npos) break;
+        choices.remove_prefix(bar + 1);
+    }
+    return out;
+}
+
+std::span<const DistributionSchema> distribution_schema() { return kDistributions; }
+
+const DistributionSchema* find_distribution(std::string_view name) {
+    for (const auto& d : kDistributions) {
+        if (d.name == name) return &d;
+    }
+    return nullptr;
+}
+
+std::vector<std::string_view> distribution_keys() {
+    std::vector<std::string_view> out{"dist"};
+    for (const auto& d : kDistributions) {
+        for (const auto p : d.params) {
+            if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+        }
+    }
+    return out;
+}
+
+std::string reserved_message(std::string_view what) {
+    std::string out = "`";  // built by appending: GCC 12 misreports "lit" + string (-Wrestrict)
+    out += what;
+    out +=
+        "` is part of the qosim format but not supported by this version yet (planned); "
+        "remove it to run";
+    return out;
+}
+
+std::string schema_reference() {
+    constexpr std::size_t kPathWidth = 30;
+    std::string out =
+        "Scenario keys supported by this version (SPEC §2). `*` = any name (a stage or a\n"
+        "metric), `#` = a list index (routes.0.prob). Durations are in `time_unit`; costs\n"
+        "named per_..._hour are per hour whatever the time unit. A `distribution` is a bare\n"
+        "number (a constant) or {dist: NAME, PARAM: value ...}, see below.\n\n";
+    for (const auto& k : kSchema) {
+        if (k.status != KeyStatus::supported) continue;
+        out += "  ";
+        append_padded(out, k.path, kPathWidth);
+        out += value_text(k);
+        if (!k.reserved_values.empty()) {
+            out += " (`" + std::string(k.reserved_values) + "` planned)";
+        }
+        out += "\n  ";
+        out.append(kPathWidth, ' ');
+        out += std::string(k.help) + "\n";
+    }
+    out += "\nDistributions ({dist: NAME, ...}):\n";
+    for (const auto& d : kDistributions) {
+        out += "  ";
+        append_padded(out, d.name, 14);
+        std::string params;
+        for (const auto p : d.params) {
+            if (p.empty()) continue;
+            if (!params.empty()) params += d.one_of ? " | " : ", ";
+            params += p;
+        }
+        append_padded(out, params, 22);
+        out += std::string(d.help) + "\n";
+    }
+    out +=
+        "\nPart of the qosim format but not supported by this version yet (planned; the\n"
+        "loader rejects them):\n";
+    for (const auto& k : kSchema) {
+        if (k.status == KeyStatus::reserved) {
+            out += "  ";
+            append_padded(out, k.path, kPathWidth);
+            out += std::string(k.help) + "\n";
+        }
+    }
+    for (const auto& k : kSchema) {
+        if (k.status == KeyStatus::supported && !k.reserved_values.empty()) {
+            out += "  ";
+            append_padded(out, std::string(k.path) + ": " + std::string(k.reserved_values),
+                          kPathWidth);
+            out += "a planned value\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace qosim::models

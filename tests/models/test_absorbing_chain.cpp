@@ -1,0 +1,396 @@
+// Static quality analysis (absorbing Markov chain) against hand-computed closed forms.
+#include <stdexcept>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "models/graph/absorbing_chain.hpp"
+#include "models/graph/flow_analysis.hpp"
+
+using qosim::models::analyse_quality;
+using qosim::models::OnScrap;
+using qosim::models::QualityAnalysis;
+using qosim::models::Route;
+using qosim::models::RouteWhen;
+using qosim::models::Scenario;
+using qosim::models::StageSpec;
+using qosim::models::StageType;
+using qosim::sim::Distribution;
+
+namespace {
+
+constexpr double kTol = 1e-12;
+
+StageSpec source(const std::string& name, double mean_interarrival,
+                 OnScrap on_scrap = OnScrap::remake) {
+    StageSpec s;
+    s.name = name;
+    s.type = StageType::source;
+    s.interarrival = Distribution::exponential(mean_interarrival);
+    s.on_scrap = on_scrap;
+    return s;
+}
+
+StageSpec station(const std::string& name, double defect_prob = 0.0, bool repairs = false,
+                  int servers = 1, double mean_service = 0.1) {
+    StageSpec s;
+    s.name = name;
+    s.type = StageType::station;
+    s.servers = servers;
+    s.service = Distribution::exponential(mean_service);
+    s.defect_prob = defect_prob;
+    s.repairs = repairs;
+    return s;
+}
+
+StageSpec inspection(const std::string& name, double detect, double false_alarm) {
+    StageSpec s = station(name);
+    s.type = StageType::inspection;
+    s.detect_prob = detect;
+    s.false_alarm_prob = false_alarm;
+    return s;
+}
+
+StageSpec link(const std::string& name, double loss, double damage) {
+    StageSpec s;
+    s.name = name;
+    s.type = StageType::link;
+    s.delay = Distribution::constant(1.0);
+    s.loss_prob = loss;
+    s.damage_prob = damage;
+    return s;
+}
+
+StageSpec sink(const std::string& name) {
+    StageSpec s;
+    s.name = name;
+    s.type = StageType::sink;
+    return s;
+}
+
+std::size_t idx(const Scenario& sc, const std::string& name) { return *sc.find_stage(name); }
+
+// Adds a route; `to == "scrap"` is the built-in scrap target.
+void route(Scenario& sc, const std::string& from, const std::string& to, double prob = 1.0,
+           RouteWhen when = RouteWhen::any) {
+    Route r;
+    r.to = to == "scrap" ? qosim::models::kScrapTarget : idx(sc, to);
+    r.prob = prob;
+    r.when = when;
+    sc.stages[idx(sc, from)].routes.push_back(r);
+}
+
+// (8) The four outcomes partition every order, whatever the scenario.
+void check_outcomes_sum_to_one(const QualityAnalysis& qa) {
+    CHECK(qa.p_delivered_good >= 0.0);
+    CHECK(qa.p_delivered_defective >= 0.0);
+    CHECK(qa.p_cancelled >= 0.0);
+    CHECK(qa.p_lost >= 0.0);
+    CHECK(qa.p_delivered_good + qa.p_delivered_defective + qa.p_cancelled + qa.p_lost ==
+          Approx(1.0).margin(kTol));
+}
+
+// orders -> m1 (p1) -> m2 (p2) -> aoi (detect d, false alarm f); pass -> out, fail -> scrap.
+Scenario two_defect_sources(double p1, double p2, double d, double f, OnScrap on_scrap) {
+    Scenario sc;
+    sc.stages = {source("orders", 1.0, on_scrap), station("m1", p1), station("m2", p2),
+                 inspection("aoi", d, f), sink("out")};
+    route(sc, "orders", "m1");
+    route(sc, "m1", "m2");
+    route(sc, "m2", "aoi");
+    route(sc, "aoi", "out", 1.0, RouteWhen::pass);
+    route(sc, "aoi", "scrap", 1.0, RouteWhen::fail);
+    return sc;
+}
+
+}  // namespace
+
+TEST_CASE("plain tandem: every order delivered good, one visit each, rho = lambda E[S] / c",
+          "[quality]") {
+    Scenario sc;
+    sc.stages = {source("orders", 0.5), station("a", 0.0, false, 2, 0.6),
+                 station("b", 0.0, false, 1, 0.3), sink("out")};
+    route(sc, "orders", "a");
+    route(sc, "a", "b");
+    route(sc, "b", "out");
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    CHECK(qa.p_delivered_good == Approx(1.0).margin(kTol));
+    CHECK(qa.p_delivered_defective == Approx(0.0).margin(kTol));
+    CHECK(qa.expected_scraps == Approx(0.0).margin(kTol));
+    CHECK(qa.expected_reworks == Approx(0.0).margin(kTol));
+    for (std::size_t i = 0; i < sc.stages.size(); ++i) {
+        INFO("stage " << sc.stages[i].name);
+        CHECK(qa.visits[i] == Approx(1.0).margin(kTol));
+        CHECK(qa.arrival_rate[i] == Approx(2.0).margin(kTol));  // lambda = 1 / 0.5
+        CHECK(qa.defects_introduced[i] == 0.0);
+    }
+    CHECK(qa.utilization[idx(sc, "a")] == Approx(2.0 * 0.6 / 2).margin(kTol));
+    CHECK(qa.utilization[idx(sc, "b")] == Approx(2.0 * 0.3 / 1).margin(kTol));
+    CHECK(qa.utilization[idx(sc, "orders")] == 0.0);
+    CHECK(qa.utilization[idx(sc, "out")] == 0.0);
+}
+
+TEST_CASE("effective servers: shift average times breakdown availability", "[quality]") {
+    Scenario sc;
+    sc.stages = {source("orders", 1.0), station("smt", 0.0, false, 2, 0.8), link("ship", 0, 0),
+                 sink("out")};
+    route(sc, "orders", "smt");
+    route(sc, "smt", "ship");
+    route(sc, "ship", "out");
+    StageSpec& smt = sc.stages[idx(sc, "smt")];
+    smt.shifts = qosim::models::Shifts{24.0, {{0.0, 16.0, 2}, {16.0, 24.0, 1}}};
+    smt.breakdowns =
+        qosim::models::Breakdowns{Distribution::exponential(100.0), Distribution::constant(4.0)};
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    // (16 x 2 + 8 x 1) / 24 servers on average, each up 100 / 104 of the time.
+    const double servers = 40.0 / 24.0 * 100.0 / 104.0;
+    CHECK(qa.utilization[idx(sc, "smt")] == Approx(1.0 * 0.8 / servers).margin(kTol));
+    CHECK(qa.utilization[idx(sc, "ship")] == 0.0);  // links: no servers
+}
+
+TEST_CASE("rework loop: a repaired unit is re-inspected and passes", "[quality]") {
+    // p = 0.1, detect 0.9, no false alarms. A defective unit escapes w.p. 0.1 x 0.1; one caught
+    // (0.09) is repaired and re-inspected good, so it passes: inspection sees 1 + 0.09 visits.
+    Scenario sc;
+    sc.stages = {source("orders", 0.5), station("smt", 0.1), inspection("aoi", 0.9, 0.0),
+                 station("rework", 0.0, true), sink("out")};
+    route(sc, "orders", "smt");
+    route(sc, "smt", "aoi");
+    route(sc, "aoi", "out", 1.0, RouteWhen::pass);
+    route(sc, "aoi", "rework", 1.0, RouteWhen::fail);
+    route(sc, "rework", "aoi");
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    CHECK(qa.p_delivered_defective == Approx(0.01).margin(kTol));
+    CHECK(qa.p_delivered_good == Approx(0.99).margin(kTol));
+    CHECK(qa.visits[idx(sc, "aoi")] == Approx(1.09).margin(kTol));
+    CHECK(qa.visits[idx(sc, "rework")] == Approx(0.09).margin(kTol));
+    CHECK(qa.arrival_rate[idx(sc, "aoi")] == Approx(2.0 * 1.09).margin(kTol));
+    CHECK(qa.expected_reworks == Approx(0.09).margin(kTol));
+    CHECK(qa.expected_scraps == Approx(0.0).margin(kTol));
+    CHECK(qa.defects_introduced[idx(sc, "smt")] == Approx(0.1).margin(kTol));
+    CHECK(qa.defects_introduced[idx(sc, "rework")] == 0.0);
+    CHECK(qa.defects_introduced[idx(sc, "aoi")] == 0.0);  // inspections never damage
+}
+
+TEST_CASE("a rework station that damages again: repaired units can be re-damaged", "[quality]") {
+    // smt p = 0.1, aoi detect 1, rework repairs but damages w.p. r = 0.2. Every defective
+    // unit is caught; each pass through rework yields a defective unit again w.p. r, so the
+    // number of reworks per defective unit is geometric: 1 / (1 - r).
+    Scenario sc;
+    sc.stages = {source("orders", 1.0), station("smt", 0.1), inspection("aoi", 1.0, 0.0),
+                 station("rework", 0.2, true), sink("out")};
+    route(sc, "orders", "smt");
+    route(sc, "smt", "aoi");
+    route(sc, "aoi", "out", 1.0, RouteWhen::pass);
+    route(sc, "aoi", "rework", 1.0, RouteWhen::fail);
+    route(sc, "rework", "aoi");
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    CHECK(qa.p_delivered_good == Approx(1.0).margin(kTol));
+    CHECK(qa.expected_reworks == Approx(0.1 / 0.8).margin(kTol));
+    CHECK(qa.defects_introduced[idx(sc, "rework")] == Approx(0.1 / 0.8 * 0.2).margin(kTol));
+    CHECK(qa.visits[idx(sc, "aoi")] == Approx(1.0 + 0.1 / 0.8).margin(kTol));
+}
+
+TEST_CASE("two defect sources, scrap and remake: geometric over remakes", "[quality]") {
+    const double p1 = 0.05, p2 = 0.08, d = 0.9, f = 0.02;
+    const Scenario sc = two_defect_sources(p1, p2, d, f, OnScrap::remake);
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    const double q = 1.0 - (1.0 - p1) * (1.0 - p2);  // P(defective at the inspection)
+    const double pass_defective = q * (1.0 - d);
+    const double pass_good = (1.0 - q) * (1.0 - f);
+    const double scrap = 1.0 - pass_defective - pass_good;  // per attempt
+    const double attempts = 1.0 / (1.0 - scrap);
+    CHECK(qa.p_delivered_defective == Approx(pass_defective * attempts).margin(kTol));
+    CHECK(qa.p_delivered_good == Approx(pass_good * attempts).margin(kTol));
+    CHECK(qa.p_cancelled == Approx(0.0).margin(kTol));
+    CHECK(qa.expected_scraps == Approx(scrap / (1.0 - scrap)).margin(kTol));
+    CHECK(qa.visits[idx(sc, "orders")] == Approx(1.0).margin(kTol));  // remakes: same order
+    CHECK(qa.visits[idx(sc, "m1")] == Approx(attempts).margin(kTol));
+    CHECK(qa.visits[idx(sc, "aoi")] == Approx(attempts).margin(kTol));
+    CHECK(qa.visits[idx(sc, "out")] == Approx(1.0).margin(kTol));
+    CHECK(qa.defects_introduced[idx(sc, "m1")] == Approx(p1 * attempts).margin(kTol));
+    CHECK(qa.defects_introduced[idx(sc, "m2")] == Approx((1.0 - p1) * p2 * attempts).margin(kTol));
+}
+
+TEST_CASE("two defect sources, scrap and cancel: scrap is absorbing", "[quality]") {
+    const double p1 = 0.05, p2 = 0.08, d = 0.9, f = 0.02;
+    const Scenario sc = two_defect_sources(p1, p2, d, f, OnScrap::cancel);
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    const double q = 1.0 - (1.0 - p1) * (1.0 - p2);
+    const double pass_defective = q * (1.0 - d);
+    const double pass_good = (1.0 - q) * (1.0 - f);
+    const double scrap = 1.0 - pass_defective - pass_good;
+    CHECK(qa.p_cancelled == Approx(scrap).margin(kTol));
+    CHECK(qa.p_delivered_defective == Approx(pass_defective).margin(kTol));
+    CHECK(qa.p_delivered_good == Approx(pass_good).margin(kTol));
+    CHECK(qa.expected_scraps == Approx(scrap).margin(kTol));  // one scrap per cancelled order
+    CHECK(qa.visits[idx(sc, "m1")] == Approx(1.0).margin(kTol));
+    CHECK(qa.visits[idx(sc, "out")] == Approx(1.0 - scrap).margin(kTol));
+}
+
+TEST_CASE("lossy link with retries and damage", "[quality]") {
+    // loss 0.2, retry max 2: lost only if all 3 sends are lost, 0.2^3 = 0.008.
+    Scenario sc;
+    sc.stages = {source("orders", 1.0), station("pack", 0.1), link("ship", 0.2, 0.05), sink("out")};
+    route(sc, "orders", "pack");
+    route(sc, "pack", "ship");
+    route(sc, "ship", "out");
+    sc.stages[idx(sc, "ship")].retry = qosim::models::Retry{0.5, 2};
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    const double arrive = 1.0 - 0.008;
+    CHECK(qa.p_lost == Approx(0.008).margin(kTol));
+    // Defective on arrival: damaged by pack, or good from pack and damaged on the way.
+    CHECK(qa.p_delivered_defective == Approx(arrive * (1.0 - 0.9 * 0.95)).margin(kTol));
+    CHECK(qa.p_delivered_good == Approx(arrive * 0.9 * 0.95).margin(kTol));
+    // The link only damages units that arrive good: pack's defects are not counted twice.
+    CHECK(qa.defects_introduced[idx(sc, "ship")] == Approx(arrive * 0.9 * 0.05).margin(kTol));
+    CHECK(qa.defects_introduced[idx(sc, "pack")] == Approx(0.1).margin(kTol));
+    CHECK(qa.visits[idx(sc, "out")] == Approx(arrive).margin(kTol));
+
+    SECTION("without retry, one loss draw") {
+        sc.stages[idx(sc, "ship")].retry.reset();
+        const QualityAnalysis once = analyse_quality(sc);
+        check_outcomes_sum_to_one(once);
+        CHECK(once.p_lost == Approx(0.2).margin(kTol));
+    }
+}
+
+TEST_CASE("Jackson feedback: a station routing 30 % back to itself", "[quality]") {
+    Scenario sc;
+    sc.stages = {source("orders", 0.25), station("test", 0.0, false, 2, 0.3), sink("out")};
+    route(sc, "orders", "test");
+    route(sc, "test", "test", 0.3);
+    route(sc, "test", "out", 0.7);
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    const double lambda = 4.0;
+    CHECK(qa.visits[idx(sc, "test")] == Approx(1.0 / 0.7).margin(kTol));
+    CHECK(qa.arrival_rate[idx(sc, "test")] == Approx(lambda / 0.7).margin(kTol));
+    CHECK(qa.utilization[idx(sc, "test")] == Approx(lambda / 0.7 * 0.3 / 2).margin(kTol));
+    CHECK(qa.p_delivered_good == Approx(1.0).margin(kTol));
+    // Agrees with the traffic equations solved on the stage graph.
+    const auto flow = qosim::models::analyse_flow(sc);
+    for (std::size_t i = 0; i < sc.stages.size(); ++i) {
+        CHECK(qa.arrival_rate[i] == Approx(flow.arrival_rate[i]).margin(1e-9));
+    }
+}
+
+TEST_CASE("several sources: weighted by arrival rate, each remakes at its own routes",
+          "[quality]") {
+    // a (rate 1, remake) and b (rate 1, cancel) feed one inspection through their own
+    // stations (p = 0.5); the inspection catches every defect and scraps it.
+    Scenario sc;
+    sc.stages = {source("a", 1.0, OnScrap::remake),
+                 source("b", 1.0, OnScrap::cancel),
+                 station("ma", 0.5),
+                 station("mb", 0.5),
+                 inspection("aoi", 1.0, 0.0),
+                 sink("out")};
+    route(sc, "a", "ma");
+    route(sc, "b", "mb");
+    route(sc, "ma", "aoi");
+    route(sc, "mb", "aoi");
+    route(sc, "aoi", "out", 1.0, RouteWhen::pass);
+    route(sc, "aoi", "scrap", 1.0, RouteWhen::fail);
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    // a: remade until good, 1 scrap on average, 2 visits to ma and aoi; b: cancelled w.p. 0.5.
+    CHECK(qa.p_delivered_good == Approx(0.75).margin(kTol));
+    CHECK(qa.p_cancelled == Approx(0.25).margin(kTol));
+    CHECK(qa.expected_scraps == Approx(0.5 * 1.0 + 0.5 * 0.5).margin(kTol));
+    CHECK(qa.visits[idx(sc, "a")] == Approx(0.5).margin(kTol));
+    CHECK(qa.visits[idx(sc, "ma")] == Approx(0.5 * 2.0).margin(kTol));
+    CHECK(qa.visits[idx(sc, "mb")] == Approx(0.5 * 1.0).margin(kTol));  // never remade
+    CHECK(qa.visits[idx(sc, "aoi")] == Approx(0.5 * 2.0 + 0.5 * 1.0).margin(kTol));
+    CHECK(qa.arrival_rate[idx(sc, "aoi")] == Approx(2.0 * 1.5).margin(kTol));
+
+    SECTION("unequal rates shift the weights") {
+        sc.stages[idx(sc, "b")].interarrival = Distribution::exponential(1.0 / 3.0);
+        const QualityAnalysis w = analyse_quality(sc);
+        check_outcomes_sum_to_one(w);
+        CHECK(w.p_cancelled == Approx(0.75 * 0.5).margin(kTol));
+        CHECK(w.arrival_rate[idx(sc, "b")] == Approx(3.0).margin(kTol));
+    }
+}
+
+TEST_CASE("a loop with no exit is named in the error", "[quality]") {
+    Scenario sc;
+    sc.stages = {source("orders", 1.0), station("a"), station("b"), sink("out")};
+    route(sc, "orders", "a");
+    route(sc, "a", "b");
+    route(sc, "b", "a");
+    REQUIRE_THROWS_AS(analyse_quality(sc), std::runtime_error);
+    REQUIRE_THROWS_WITH(analyse_quality(sc),
+                        Catch::Matchers::Contains("the loop a -> b -> a has no exit") &&
+                            Catch::Matchers::Contains("circulates forever"));
+}
+
+TEST_CASE("a trap only defective units fall into is found when defects occur", "[quality]") {
+    // aoi catches every defect and sends it to `fix`, which does not repair: a defective unit
+    // circulates forever; good units pass. Harmless while nothing is ever damaged.
+    Scenario sc;
+    sc.stages = {source("orders", 1.0), station("smt", 0.0), inspection("aoi", 1.0, 0.0),
+                 station("fix"), sink("out")};
+    route(sc, "orders", "smt");
+    route(sc, "smt", "aoi");
+    route(sc, "aoi", "out", 1.0, RouteWhen::pass);
+    route(sc, "aoi", "fix", 1.0, RouteWhen::fail);
+    route(sc, "fix", "aoi");
+    const QualityAnalysis clean = analyse_quality(sc);
+    check_outcomes_sum_to_one(clean);
+    CHECK(clean.p_delivered_good == Approx(1.0).margin(kTol));
+
+    sc.stages[idx(sc, "smt")].defect_prob = 0.01;
+    REQUIRE_THROWS_WITH(analyse_quality(sc),
+                        Catch::Matchers::Contains("the loop aoi -> fix -> aoi has no exit"));
+}
+
+TEST_CASE("an endless remake loop names the scrap step", "[quality]") {
+    Scenario sc;
+    sc.stages = {source("orders", 1.0), station("m"), inspection("aoi", 1.0, 1.0), sink("out")};
+    route(sc, "orders", "m");
+    route(sc, "m", "aoi");
+    route(sc, "aoi", "out", 1.0, RouteWhen::pass);
+    route(sc, "aoi", "scrap", 1.0, RouteWhen::fail);  // false alarm 1: everything is scrapped
+    REQUIRE_THROWS_WITH(analyse_quality(sc), Catch::Matchers::Contains(
+                                                 "orders -> m -> aoi -> scrap (remake) -> orders"));
+    sc.stages[idx(sc, "orders")].on_scrap = OnScrap::cancel;
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    CHECK(qa.p_cancelled == Approx(1.0).margin(kTol));
+}
+
+TEST_CASE("inspection outcomes fall back to when: any routes", "[quality]") {
+    // fail -> rework (repairs), pass has no route of its own: takes the `any` route to out.
+    Scenario sc;
+    sc.stages = {source("orders", 1.0), station("smt", 0.2), inspection("aoi", 0.5, 0.0),
+                 station("rework", 0.0, true), sink("out")};
+    route(sc, "orders", "smt");
+    route(sc, "smt", "aoi");
+    route(sc, "aoi", "rework", 1.0, RouteWhen::fail);
+    route(sc, "aoi", "out", 1.0, RouteWhen::any);
+    route(sc, "rework", "aoi");
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    CHECK(qa.p_delivered_defective == Approx(0.2 * 0.5).margin(kTol));
+    CHECK(qa.visits[idx(sc, "rework")] == Approx(0.1).margin(kTol));
+}
+
+TEST_CASE("scenarios validation would reject are reported, not solved", "[quality]") {
+    Scenario none;
+    none.stages = {station("m"), sink("out")};
+    route(none, "m", "out");
+    CHECK_THROWS_AS(analyse_quality(none), std::invalid_argument);
+
+    Scenario dead_end;
+    dead_end.stages = {source("orders", 1.0), station("m"), sink("out")};
+    route(dead_end, "orders", "m");
+    CHECK_THROWS_WITH(analyse_quality(dead_end), Catch::Matchers::Contains("m has no route out"));
+}

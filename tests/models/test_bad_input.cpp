@@ -1,0 +1,207 @@
+// The bad-input corpus: one YAML file per error class, each with its line:column and message.
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario/diagnostics.hpp"
+#include "models/scenario/loader.hpp"
+#include "models/scenario/schema.hpp"
+
+using namespace qosim::models;
+
+namespace {
+
+std::string bad(const std::string& name) {
+    return std::string(QOSIM_TEST_DATA_DIR) + "/bad/" + name + ".yaml";
+}
+
+std::vector<Diagnostic> diagnostics_of(const std::string& path) {
+    try {
+        (void)load_scenario(path);
+    } catch (const ScenarioError& e) {
+        return e.diagnostics();
+    }
+    return {};
+}
+
+std::vector<Diagnostic> diagnostics_of_text(const std::string& yaml) {
+    try {
+        (void)load_scenario_text(yaml, "inline.yaml");
+    } catch (const ScenarioError& e) {
+        return e.diagnostics();
+    }
+    return {};
+}
+
+/// One corpus entry: the file, where the (first) diagnostic points, its path, a fragment of
+/// its message or hint, and how many diagnostics the file yields in all.
+struct Case {
+    const char* file;
+    int line;
+    int column;
+    const char* path;
+    const char* fragment;
+    std::size_t count = 1;
+};
+
+// clang-format off
+const Case kCorpus[] = {
+    {"syntax",                   3,  7, "",                                "YAML syntax error"},
+    {"duplicate_key",            9,  5, "stages.smt.servers",              "duplicate key `servers` (first given at line 7)"},
+    {"wrong_type_word",          5, 33, "stages.smt.servers",              "must be a whole number, got `two`"},
+    {"wrong_type_fraction",      5, 33, "stages.smt.servers",              "must be a whole number, got 2.5"},
+    {"unknown_key",              7,  5, "stages.smt.srvers",               "did you mean `servers`?"},
+    {"key_not_for_type",         4, 43, "stages.orders.servers",           "does not apply to a source stage"},
+    {"missing_required",         5,  3, "stages.smt.service",              "missing required key `service`"},
+    {"missing_horizon",          2,  1, "run.horizon",                     "missing required key `horizon`"},
+    {"negative_time",            5, 33, "stages.smt.service",              "must be >= 0 (a duration cannot be negative), got -0.5"},
+    {"negative_param",           7, 42, "stages.smt.service.sd",           "must be >= 0, got -0.2"},
+    {"prob_out_of_range",       10, 33, "routes.1.prob",                   "must be in [0, 1] (a probability), got 1.5", 2},
+    {"bad_enum",                 5, 58, "stages.smt.queue.discipline",     "must be one of fifo, lifo, priority, edd; got `fifoo`"},
+    {"bad_enum",                 5, 58, "stages.smt.queue.discipline",     "did you mean `fifo`?"},
+    {"bad_stage_type",           5, 15, "stages.smt.type",                 "did you mean `station`?"},
+    {"bad_time_unit",            2, 12, "time_unit",                       "must be one of minute, hour, day; got `hours`"},
+    {"unknown_dist",             4, 47, "stages.orders.interarrival.dist", "did you mean `exponential`?"},
+    {"unknown_dist_param",       4, 60, "stages.orders.interarrival.maen", "did you mean `mean`?"},
+    {"missing_dist_param",       5, 24, "stages.smt.service.sd",           "missing parameter `sd` of the lognormal distribution"},
+    {"exponential_mean_and_rate",4, 69, "stages.orders.interarrival.rate", "give mean or rate, not both"},
+    {"empirical_lengths",        5, 79, "stages.smt.service.weights",      "as many entries as values"},
+    {"zero_interarrival",        4, 40, "stages.orders.interarrival",      "must have a mean > 0"},
+    {"dangling_route",           8, 24, "routes.0.to",                     "there is no stage `smtt`"},
+    {"dangling_route",           8, 24, "routes.0.to",                     "did you mean `smt`?"},
+    {"unreachable",              7,  3, "stages.spare",                    "cannot be reached from any source"},
+    {"closed_loop",              5,  3, "stages.a",                        "the stages `a`, `b` form a loop with no exit"},
+    {"no_sink_reach",            5,  3, "stages.x",                        "stage `x` cannot reach a sink", 2},
+    {"no_source",                3,  1, "stages",                          "there is no source stage"},
+    {"no_sink",                  3,  1, "stages",                          "there is no sink stage"},
+    {"prob_sum",                10,  5, "routes.1",                        "sum to 0.9, not 1: smt -> done 0.7, smt -> rework 0.2"},
+    {"missing_prob",            11,  5, "routes.2",                        "each needs a `prob`"},
+    {"single_route_prob",        9, 33, "routes.1.prob",                   "the only route out of `smt` must have prob 1"},
+    {"sink_out_route",          10, 12, "routes.2.from",                   "a sink has no routes out"},
+    {"source_in_route",         12, 22, "routes.3.to",                     "a source has no routes in"},
+    {"duplicate_route",         10,  5, "routes.2",                        "duplicate route orders -> smt (also routes.0)"},
+    {"no_out_route",             7,  3, "stages.spare",                    "a station needs at least one route out"},
+    {"warmup_ge_horizon",        2, 29, "run.warmup",                      "must be < horizon (100), got 100"},
+    {"unknown_target",          11,  3, "targets.customer_eror_rate",      "did you mean `customer_error_rate`?"},
+    {"bad_stage_name",           5,  3, "stages.smt line",                 "a stage name must match"},
+    {"scrap_stage_name",         5,  3, "stages.scrap",                    "`scrap` is reserved"},
+    {"empty",                    1,  1, "",                                "the scenario is empty"},
+    {"not_a_map",                2,  1, "",                                "must be a map of keys, got a list"},
+    {"reserved_stage_key",       5, 38, "stages.smt.defect_prob",          "`defect_prob` is part of the qosim format but not supported by this version yet (planned); remove it to run"},
+    {"reserved_top_level",      10,  1, "faults",                          "`faults` is part of the qosim format"},
+    {"reserved_inspection",      5, 15, "stages.smt.type",                 "`type: inspection` is part of the qosim format"},
+    {"reserved_warmup_auto",     2, 29, "run.warmup",                      "`warmup: auto` is part of the qosim format"},
+    {"reserved_route_when",      9, 27, "routes.1.when",                   "`when` is part of the qosim format"},
+    {"reserved_scrap_target",   10, 21, "routes.2.to",                     "`to: scrap` is part of the qosim format"},
+};
+// clang-format on
+
+}  // namespace
+
+TEST_CASE("bad-input corpus: each error class at its line:column with its message",
+          "[loader][bad_input]") {
+    for (const Case& c : kCorpus) {
+        const std::string path = bad(c.file);
+        INFO("file " << path);
+        const auto diags = diagnostics_of(path);
+        REQUIRE(diags.size() == c.count);
+        const std::string where =
+            path + ":" + std::to_string(c.line) + ":" + std::to_string(c.column) + ": ";
+        bool found = false;
+        for (const auto& d : diags) {
+            INFO("got: " << d.render());
+            if (d.loc.file == path && d.loc.line == c.line && d.loc.column == c.column &&
+                d.path == c.path &&
+                (d.message + "\n" + d.hint).find(c.fragment) != std::string::npos) {
+                found = true;
+                CHECK(d.render().rfind(where + (d.path.empty() ? "" : d.path + ": "), 0) == 0);
+            }
+        }
+        if (!found) {
+            for (const auto& d : diags) UNSCOPED_INFO(d.render());
+        }
+        CHECK(found);
+    }
+}
+
+TEST_CASE("a file with three independent errors reports all three, in file order",
+          "[loader][bad_input]") {
+    const std::string path = bad("three_errors");
+    try {
+        (void)load_scenario(path);
+        FAIL("expected ScenarioError");
+    } catch (const ScenarioError& e) {
+        const auto& d = e.diagnostics();
+        REQUIRE(d.size() == 3);
+        CHECK(d[0].path == "run.replications");
+        CHECK(d[0].loc.line == 2);
+        CHECK(d[1].path == "stages.smt.servers");
+        CHECK(d[1].message == "must be >= 1, got 0");
+        CHECK(d[2].path == "costs.late_penalty");
+        CHECK(d[2].loc.line == 10);
+        // what() is every rendered diagnostic, one after the other.
+        const std::string what = e.what();
+        CHECK(what == d[0].render() + "\n" + d[1].render() + "\n" + d[2].render());
+    }
+}
+
+TEST_CASE("every reserved key of the schema is refused with the planned-feature message",
+          "[loader][bad_input][reserved]") {
+    const std::string message =
+        "is part of the qosim format but not supported by this version yet (planned); remove it "
+        "to run";
+    const std::string stages =
+        "stages:\n"
+        "  orders: {type: source, interarrival: 1}\n"
+        "  m: {type: station, service: 0.5}\n"
+        "  c: {type: sink}\n"
+        "routes: [{from: orders, to: m}, {from: m, to: c}]\n";
+    std::size_t checked = 0;
+    for (const auto& k : schema_keys()) {
+        if (k.status != KeyStatus::reserved) continue;
+        const std::string path(k.path);
+        const std::string key(last_segment(k.path));
+        INFO(path);
+        std::string yaml;
+        std::string expected_path;
+        if (path.starts_with("stages.*.")) {
+            // on a stage of a type it applies to (any type: reserved comes first)
+            yaml = "run: {horizon: 10}\n" + stages;
+            const std::string at = "  m: {type: station, service: 0.5";
+            yaml.replace(yaml.find(at), at.size(), at + ", " + key + ": 1");
+            expected_path = "stages.m." + key;
+        } else if (path.starts_with("run.")) {
+            yaml = "run: {horizon: 10, " + key + ": 1}\n" + stages;
+            expected_path = path;
+        } else if (path.starts_with("routes.#.")) {
+            yaml = "run: {horizon: 10}\n" + stages;
+            yaml.replace(yaml.find("to: c}"), 6, "to: c, " + key + ": x}");
+            expected_path = "routes.1." + key;
+        } else {
+            yaml = "run: {horizon: 10}\n" + stages + key + ": {}\n";
+            expected_path = path;
+        }
+        const auto diags = diagnostics_of_text(yaml);
+        REQUIRE(diags.size() == 1);
+        CHECK(diags[0].path == expected_path);
+        CHECK(diags[0].message == "`" + key + "` " + message);
+        ++checked;
+    }
+    CHECK(checked >= 20);
+}
+
+TEST_CASE("a number where a map belongs and a list where text belongs are type errors",
+          "[loader][bad_input]") {
+    const auto diags = diagnostics_of_text(
+        "run: 5\n"
+        "stages:\n"
+        "  orders: {type: [source], interarrival: 1}\n"
+        "  c: {type: sink}\n"
+        "routes: [{from: orders, to: c}]\n");
+    REQUIRE(diags.size() == 2);
+    CHECK(diags[0].path == "run");
+    CHECK(diags[0].message == "must be a map of keys, got `5`");
+    CHECK(diags[1].path == "stages.orders.type");
+    CHECK(diags[1].message.find("got a list") != std::string::npos);
+}

@@ -1,0 +1,84 @@
+// Flow analysis: traffic equations against hand-solved tandem and feedback networks.
+#include <stdexcept>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "models/graph/flow_analysis.hpp"
+#include "models/scenario/loader.hpp"
+
+using namespace qosim::models;
+
+TEST_CASE("tandem line: every stage sees the source's rate", "[flow]") {
+    const Scenario sc = load_scenario_text(
+        "run: {horizon: 10}\n"
+        "stages:\n"
+        "  in: {type: source, interarrival: {dist: exponential, mean: 0.5}}\n"
+        "  a: {type: station, service: {dist: exponential, mean: 0.4}}\n"
+        "  b: {type: station, servers: 2, service: 0.9}\n"
+        "  ship: {type: link, delay: 3}\n"
+        "  out: {type: sink}\n"
+        "routes:\n  - {from: in, to: a}\n  - {from: a, to: b}\n  - {from: b, to: ship}\n"
+        "  - {from: ship, to: out}\n",
+        "tandem.yaml");
+    const FlowAnalysis f = analyse_flow(sc);
+    for (const double rate : f.arrival_rate) CHECK(rate == Approx(2.0));
+    CHECK(f.utilization[0] == 0);
+    CHECK(f.utilization[1] == Approx(0.8));
+    CHECK(f.utilization[2] == Approx(0.9));  // 2 x 0.9 / 2 servers
+    CHECK(f.utilization[3] == Approx(6.0));  // link: mean in transit, lambda x E[delay]
+    CHECK(f.saturated == std::vector<bool>{false, false, false, false, false});
+    CHECK_FALSE(f.any_saturated());
+}
+
+TEST_CASE("probabilistic feedback: lambda = gamma / (1 - p)", "[flow]") {
+    // Rework loop: after `test`, a share p = 0.25 goes back through `fix` to `test`.
+    const Scenario sc = load_scenario_text(
+        "run: {horizon: 10}\n"
+        "stages:\n"
+        "  in: {type: source, interarrival: 1}\n"
+        "  test: {type: station, service: 0.8}\n"
+        "  fix: {type: station, service: 2}\n"
+        "  out: {type: sink}\n"
+        "routes:\n  - {from: in, to: test}\n  - {from: test, to: out, prob: 0.75}\n"
+        "  - {from: test, to: fix, prob: 0.25}\n  - {from: fix, to: test}\n",
+        "feedback.yaml");
+    const FlowAnalysis f = analyse_flow(sc);
+    const double lambda_test = 1.0 / (1.0 - 0.25);
+    CHECK(f.arrival_rate[0] == Approx(1.0));
+    CHECK(f.arrival_rate[1] == Approx(lambda_test));
+    CHECK(f.arrival_rate[2] == Approx(0.25 * lambda_test));
+    CHECK(f.arrival_rate[3] == Approx(1.0));  // everything that enters leaves
+    CHECK(f.utilization[1] == Approx(0.8 * lambda_test));
+    CHECK(f.utilization[2] == Approx(2 * 0.25 * lambda_test));
+    CHECK(f.saturated[1] == true);  // 0.8 x 4/3 = 1.067 >= 1
+    CHECK(f.saturated[2] == false);
+    CHECK(f.any_saturated());
+}
+
+namespace {
+
+Route to(std::size_t stage) {
+    Route r;
+    r.to = stage;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("a trapping loop has no solution", "[flow]") {
+    Scenario sc;
+    StageSpec in;
+    in.name = "in";
+    in.type = StageType::source;
+    in.interarrival = qosim::sim::Distribution::constant(1);
+    in.routes = {to(1)};
+    StageSpec a;
+    a.name = "a";
+    a.routes = {to(2)};
+    StageSpec b;
+    b.name = "b";
+    b.routes = {to(1)};
+    sc.stages = {in, a, b};
+    CHECK_THROWS_AS(analyse_flow(sc), std::invalid_argument);
+}

@@ -1,0 +1,174 @@
+// --set overrides: scalars, maps, list items, created keys, and every way an item can be wrong.
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario/diagnostics.hpp"
+#include "models/scenario/loader.hpp"
+#include "models/scenario/overrides.hpp"
+
+using namespace qosim::models;
+using qosim::sim::DistKind;
+
+namespace {
+
+std::string full() { return std::string(QOSIM_TEST_DATA_DIR) + "/good/full.yaml"; }
+
+Scenario with(const std::vector<std::string>& sets) { return load_scenario(full(), sets); }
+
+std::vector<Diagnostic> errors_with(const std::vector<std::string>& sets) {
+    try {
+        (void)load_scenario(full(), sets);
+    } catch (const ScenarioError& e) {
+        return e.diagnostics();
+    }
+    return {};
+}
+
+std::size_t index_of(const Scenario& sc, const std::string& name) {
+    const auto i = sc.find_stage(name);
+    REQUIRE(i.has_value());
+    return *i;
+}
+
+}  // namespace
+
+TEST_CASE("--set replaces a scalar and records the item", "[overrides]") {
+    const Scenario sc = with({"stages.smt.servers=3", "run.seed=7"});
+    CHECK(sc.stages[index_of(sc, "smt")].servers == 3);
+    CHECK(sc.run.seed == 7);
+    CHECK(sc.overrides == std::vector<std::string>{"stages.smt.servers=3", "run.seed=7"});
+    // the content hash is of the file, not of the overrides
+    CHECK(sc.content_hash == load_scenario(full()).content_hash);
+}
+
+TEST_CASE("--set values are YAML: numbers, words and whole maps", "[overrides]") {
+    const Scenario sc =
+        with({"stages.test.service={dist: exponential, mean: 2}",
+              "stages.smt.queue.discipline=lifo", "stages.smt.service.sd=0.5", "time_unit=hour"});
+    const auto& test = sc.stages[index_of(sc, "test")];
+    CHECK(test.service.kind() == DistKind::exponential);
+    CHECK(test.service.mean() == 2);
+    CHECK(sc.stages[index_of(sc, "smt")].discipline == Discipline::lifo);
+    // time_unit now hour: 60 per busy hour stays 60 per time unit
+    CHECK(sc.stages[index_of(sc, "smt")].cost.per_busy_time == 60);
+}
+
+TEST_CASE("--set indexes list items", "[overrides]") {
+    const Scenario sc = with({"routes.2.prob=0.75", "routes.3.prob=0.25"});
+    const auto& test = sc.stages[index_of(sc, "test")];
+    REQUIRE(test.routes.size() == 2);
+    CHECK(test.routes[0].prob == 0.75);
+    CHECK(test.routes[1].prob == 0.25);
+}
+
+TEST_CASE("--set creates schema-valid keys that the file leaves out", "[overrides]") {
+    const Scenario sc = with({"stages.test.queue.capacity=5", "stages.test.cost.per_unit=3",
+                              "targets.lead_time_p99.max=100", "stages.orders.due_in=12"});
+    const auto& test = sc.stages[index_of(sc, "test")];
+    CHECK(test.queue_capacity == 5);
+    CHECK(test.cost.per_unit == 3);
+    REQUIRE(sc.targets.size() == 4);
+    CHECK(sc.targets[3].metric == "lead_time_p99");
+    CHECK(sc.targets[3].max == 100);
+    CHECK(sc.stages[index_of(sc, "orders")].due_in->mean() == 12);
+}
+
+TEST_CASE("an unknown --set path is an error with did-you-mean, at the override", "[overrides]") {
+    const auto d = errors_with({"stages.smt.srvers=3"});
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].loc.file == "--set stages.smt.srvers=3");
+    CHECK(d[0].loc.line == 0);
+    CHECK(d[0].path == "stages.smt.srvers");
+    CHECK(d[0].message == "unknown key `srvers` under `stages.smt`");
+    CHECK(d[0].hint == "did you mean `servers`?");
+    CHECK(d[0].render() ==
+          "--set stages.smt.srvers=3: stages.smt.srvers: unknown key `srvers` under "
+          "`stages.smt`\n  hint: did you mean `servers`?");
+
+    const auto stage = errors_with({"stages.smtt.servers=3"});
+    REQUIRE(stage.size() == 1);
+    CHECK(stage[0].message.find("there is no `smtt` under `stages`") != std::string::npos);
+    CHECK(stage[0].hint == "did you mean `smt`?");
+
+    const auto top = errors_with({"rn.seed=3"});
+    REQUIRE(top.size() == 1);
+    CHECK(top[0].hint == "did you mean `run`?");
+
+    const auto param = errors_with({"stages.smt.service.maen=3"});
+    REQUIRE(param.size() == 1);
+    CHECK(param[0].hint == "did you mean `mean`?");
+}
+
+TEST_CASE("a --set item without '=' is an error", "[overrides]") {
+    const auto d = errors_with({"stages.smt.servers"});
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].loc.file == "--set stages.smt.servers");
+    CHECK(d[0].message.find("needs `=`") != std::string::npos);
+    CHECK(errors_with({"=3"}).size() == 1);
+    CHECK(errors_with({"stages..servers=3"}).size() == 1);
+}
+
+TEST_CASE("--set errors that only the tree can find", "[overrides]") {
+    const auto index = errors_with({"routes.9.prob=0.5"});
+    REQUIRE(index.size() == 1);
+    CHECK(index[0].message == "`routes` has 6 items, so there is no index 9");
+
+    const auto scalar = errors_with({"stages.orders.due_in.mean=3"});
+    REQUIRE(scalar.size() == 1);
+    CHECK(scalar[0].message.find("not a map") != std::string::npos);
+
+    const auto yaml = errors_with({"stages.smt.servers=[1"});
+    REQUIRE(yaml.size() == 1);
+    CHECK(yaml[0].message.find("not valid YAML") != std::string::npos);
+
+    const auto reserved = errors_with({"stages.smt.breakdowns.repair=3"});
+    REQUIRE(reserved.size() == 1);
+    CHECK(reserved[0].message.find("`breakdowns` is part of the qosim format") == 0);
+}
+
+TEST_CASE("problems with an override's value point at the override, not at the file",
+          "[overrides]") {
+    const auto d = errors_with({"stages.smt.servers=two"});
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].loc.file == "--set stages.smt.servers=two");
+    CHECK(d[0].loc.line == 0);
+    CHECK(d[0].path == "stages.smt.servers");
+    CHECK(d[0].message == "must be a whole number, got `two`");
+
+    const auto dist = errors_with({"stages.smt.service={dist: normal, mean: 1, sd: -1}"});
+    REQUIRE(dist.size() == 1);
+    CHECK(dist[0].loc.line == 0);
+    CHECK(dist[0].path == "stages.smt.service.sd");
+
+    // A split that no longer sums to 1 because of an override blames the override.
+    const auto sum = errors_with({"routes.2.prob=0.5"});
+    REQUIRE(sum.size() == 1);
+    CHECK(sum[0].loc.file == "--set routes.2.prob=0.5");
+    CHECK(sum[0].message.find("sum to 0.6, not 1") != std::string::npos);
+
+    // Several bad items: all reported, override problems first.
+    CHECK(errors_with({"stages.smt.srvers=3", "run.horizon=-1", "bogus"}).size() == 3);
+}
+
+TEST_CASE("check_override_path validates a path against the schema alone", "[overrides]") {
+    const SourceLoc at{"--set x", 0, 0};
+    CHECK(check_override_path("stages.anything.servers", at).empty());
+    CHECK(check_override_path("stages.a.service.mean", at).empty());
+    CHECK(check_override_path("stages.a.service.values.2", at).empty());
+    CHECK(check_override_path("routes.4.prob", at).empty());
+    CHECK(check_override_path("routes.x.prob", at).size() == 1);
+    const auto d = check_override_path("costs.lost_penalt", at);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].hint == "did you mean `lost_penalty`?");
+    CHECK(check_override_path("variants.a", at).size() == 1);  // reserved
+
+    std::vector<Diagnostic> diags;
+    const auto o = parse_override("stages.smt.service={dist: exponential, mean: 2}", diags);
+    REQUIRE(o.has_value());
+    CHECK(o->path == "stages.smt.service");
+    CHECK(o->value == "{dist: exponential, mean: 2}");
+    CHECK(o->loc.file == "--set stages.smt.service={dist: exponential, mean: 2}");
+    CHECK(diags.empty());
+}

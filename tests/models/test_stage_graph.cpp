@@ -1,0 +1,128 @@
+// Stage graph: reachability, trapping loops, Graphviz output, and the loader's graph checks.
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/graph/stage_graph.hpp"
+#include "models/scenario/diagnostics.hpp"
+#include "models/scenario/loader.hpp"
+
+using namespace qosim::models;
+
+namespace {
+
+// A scenario built by hand, so that graphs the loader would refuse can be tested too.
+Scenario graph(const std::vector<std::pair<std::string, StageType>>& stages,
+               const std::vector<std::tuple<std::size_t, std::size_t, double>>& routes) {
+    Scenario sc;
+    for (const auto& [name, type] : stages) {
+        StageSpec s;
+        s.name = name;
+        s.type = type;
+        sc.stages.push_back(s);
+    }
+    for (const auto& [from, to, prob] : routes) {
+        Route r;
+        r.to = to;
+        r.prob = prob;
+        sc.stages[from].routes.push_back(r);
+    }
+    return sc;
+}
+
+constexpr auto src = StageType::source;
+constexpr auto stn = StageType::station;
+constexpr auto snk = StageType::sink;
+
+std::vector<Diagnostic> errors_of(const std::string& yaml) {
+    try {
+        (void)load_scenario_text(yaml, "g.yaml");
+    } catch (const ScenarioError& e) {
+        return e.diagnostics();
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("the graph has a vertex per stage and an edge per route", "[graph]") {
+    const auto sc = graph({{"in", src}, {"a", stn}, {"b", stn}, {"out", snk}},
+                          {{0, 1, 1.0}, {1, 2, 0.5}, {1, 3, 0.5}, {2, 3, 1.0}});
+    const StageGraph g = build_stage_graph(sc);
+    CHECK(boost::num_vertices(g) == 4);
+    CHECK(boost::num_edges(g) == 4);
+    CHECK(g[1].name == "a");
+    CHECK(g[3].type == snk);
+    CHECK(boost::in_degree(3, g) == 2);
+}
+
+TEST_CASE("reachability from sources and to sinks", "[graph]") {
+    // in -> a -> out; b -> out has no way in; c <-> d trap what enters them
+    const auto sc =
+        graph({{"in", src}, {"a", stn}, {"b", stn}, {"c", stn}, {"d", stn}, {"out", snk}},
+              {{0, 1, 1.0}, {1, 5, 0.5}, {1, 3, 0.5}, {2, 5, 1.0}, {3, 4, 1.0}, {4, 3, 1.0}});
+    CHECK(reachable_from_sources(sc) == std::vector<bool>{true, true, false, true, true, true});
+    CHECK(can_reach_sink(sc) == std::vector<bool>{true, true, true, false, false, true});
+    CHECK(closed_loops(sc) == std::vector<std::vector<std::size_t>>{{3, 4}});
+}
+
+TEST_CASE("a loop with an exit is fine; a prob-0 exit is no exit", "[graph]") {
+    const auto rework = graph({{"in", src}, {"a", stn}, {"fix", stn}, {"out", snk}},
+                              {{0, 1, 1.0}, {1, 2, 0.2}, {1, 3, 0.8}, {2, 1, 1.0}});
+    CHECK(closed_loops(rework).empty());
+    CHECK(can_reach_sink(rework) == std::vector<bool>(4, true));
+
+    const auto trapped = graph({{"in", src}, {"a", stn}, {"fix", stn}, {"out", snk}},
+                               {{0, 1, 1.0}, {1, 2, 1.0}, {1, 3, 0.0}, {2, 1, 1.0}});
+    CHECK(closed_loops(trapped) == std::vector<std::vector<std::size_t>>{{1, 2}});
+
+    const auto self = graph({{"in", src}, {"a", stn}, {"out", snk}}, {{0, 1, 1.0}, {1, 1, 1.0}});
+    CHECK(closed_loops(self) == std::vector<std::vector<std::size_t>>{{1}});
+}
+
+TEST_CASE("Graphviz output labels stages with their type and splits with their prob", "[graph]") {
+    const auto sc =
+        graph({{"in", src}, {"a", stn}, {"out", snk}}, {{0, 1, 1.0}, {1, 2, 0.75}, {1, 1, 0.25}});
+    const std::string dot = to_graphviz(sc);
+    CHECK(dot.rfind("digraph G {", 0) == 0);
+    CHECK(dot.find("label=\"a\\nstation\"") != std::string::npos);
+    CHECK(dot.find("label=\"in\\nsource\"") != std::string::npos);
+    CHECK(dot.find("0->1 ;") != std::string::npos);  // prob 1: no label
+    CHECK(dot.find("1->2 [label=\"0.75\"]") != std::string::npos);
+    CHECK(dot.find("1->1 [label=\"0.25\"]") != std::string::npos);
+    CHECK(dot.find("rankdir=LR") != std::string::npos);
+}
+
+TEST_CASE("the loader runs the graph checks and names the stages", "[graph][loader]") {
+    const std::string head =
+        "run: {horizon: 10}\n"
+        "stages:\n"
+        "  in: {type: source, interarrival: 1}\n"
+        "  a: {type: station, service: 0.5}\n"
+        "  fix: {type: station, service: 0.5}\n"
+        "  out: {type: sink}\n";
+    // rework loop with an exit: valid
+    CHECK(errors_of(head + "routes:\n  - {from: in, to: a}\n  - {from: a, to: fix, prob: 0.1}\n"
+                           "  - {from: a, to: out, prob: 0.9}\n  - {from: fix, to: a}\n")
+              .empty());
+    // the exit has prob 0: a loop with no exit
+    const auto trapped =
+        errors_of(head +
+                  "routes:\n  - {from: in, to: a}\n  - {from: a, to: fix, prob: 1}\n"
+                  "  - {from: a, to: out, prob: 0}\n  - {from: fix, to: a}\n");
+    // ... and the source, whose only way on leads into it, cannot reach a sink either.
+    REQUIRE(trapped.size() == 2);
+    CHECK(trapped[0].message == "stage `in` cannot reach a sink");
+    CHECK(trapped[0].loc.line == 3);
+    CHECK(trapped[1].message.find("the stages `a`, `fix` form a loop with no exit") == 0);
+    CHECK(trapped[1].loc.line == 4);
+    // a station routing only to itself
+    const auto self = errors_of(head +
+                                "routes:\n  - {from: in, to: a, prob: 0.5}\n"
+                                "  - {from: in, to: fix, prob: 0.5}\n  - {from: a, to: out}\n"
+                                "  - {from: fix, to: fix}\n");
+    REQUIRE(self.size() == 1);
+    CHECK(self[0].message.find("stage `fix` routes only to itself") != std::string::npos);
+}
