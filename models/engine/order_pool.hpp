@@ -15,7 +15,7 @@ inline constexpr std::uint32_t kNoStage = std::numeric_limits<std::uint32_t>::ma
 /// What a unit on a link is doing; the link's event for it means the next step of this.
 enum class LinkPhase : std::uint8_t { travelling, awaiting_resend, vanishing };
 
-/// One order in flight. 40 bytes.
+/// One order in flight. 48 bytes.
 struct Order {
     double created = 0.0;   ///< creation time (kept through remakes)
     double due = 0.0;       ///< due date; +infinity when the order has none
@@ -24,7 +24,8 @@ struct Order {
     std::int32_t priority = 0;
     std::uint32_t source = 0;                ///< stage index of the source that created it
     std::uint32_t defect_origin = kNoStage;  ///< stage that made it defective; none when good
-    std::uint8_t attempts = 0;               ///< link re-sends so far on the current link
+    std::uint32_t first_stage = kNoStage;    ///< where it entered the line (remakes restart here)
+    std::uint32_t attempts = 0;              ///< link re-sends so far on the current link
     LinkPhase phase = LinkPhase::travelling;
 
     [[nodiscard]] bool defective() const { return defect_origin != kNoStage; }

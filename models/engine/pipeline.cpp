@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "models/run/replication.hpp"
@@ -77,6 +78,9 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
             const bool fail = has_when(spec.routes, RouteWhen::fail);
             st.routes = make_table(spec.routes, pass ? RouteWhen::pass : RouteWhen::any, true);
             st.fail_routes = make_table(spec.routes, fail ? RouteWhen::fail : RouteWhen::any, true);
+            if (st.routes.to.empty() || st.fail_routes.to.empty())
+                throw std::invalid_argument("inspection " + spec.name +
+                                            " needs a route for passed and for failed units");
         } else {
             st.routes = make_table(spec.routes, RouteWhen::any, false);
         }
@@ -87,6 +91,7 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
         case StageType::source:
             st.arrival_rng = sim::RandomStream(seed, replication, spec.name, kArrivals);
             st.due_rng = sim::RandomStream(seed, replication, spec.name, kDue);
+            st.arrival_timer = events_.make_timer();
             break;
         case StageType::station:
         case StageType::inspection: {
@@ -127,8 +132,8 @@ ReplicationResult Pipeline::run() {
     for (std::uint32_t s = 0; s < stages_.size(); ++s) {
         StageState& st = stages_[s];
         if (st.type == StageType::source) {
-            const double first = st.spec->interarrival.sample(st.arrival_rng);
-            events_.schedule(sim::Time(first), s, 0);
+            st.next_arrival = st.spec->interarrival.sample(st.arrival_rng);
+            events_.arm(st.arrival_timer, sim::Time(st.next_arrival), s, 0);
             continue;
         }
         if (!st.is_station) continue;
@@ -219,8 +224,8 @@ ReplicationResult Pipeline::run() {
 void Pipeline::on_source(std::uint32_t s) {
     StageState& st = stages_[s];
     const StageSpec& spec = *st.spec;
-    const double gap = spec.interarrival.sample(st.arrival_rng) / st.rate_factor;
-    events_.schedule(sim::Time(now_ + gap), s, 0);
+    st.next_arrival = now_ + spec.interarrival.sample(st.arrival_rng) / st.rate_factor;
+    events_.arm(st.arrival_timer, sim::Time(st.next_arrival), s, 0);
 
     const OrderId id = orders_.acquire();
     Order& o = orders_[id];
@@ -230,11 +235,12 @@ void Pipeline::on_source(std::uint32_t s) {
     o.priority = 0;
     o.source = s;
     o.defect_origin = kNoStage;
+    o.first_stage = choose(st, st.routes);
     ++created_;
     ++st.stats.departures;
     set_wip(orders_.live());
     check_wip();
-    enter(choose(st, st.routes), id);
+    enter(o.first_stage, id);
 }
 
 void Pipeline::on_service_done(std::uint32_t s, std::uint32_t k) {
@@ -261,10 +267,7 @@ void Pipeline::on_service_done(std::uint32_t s, std::uint32_t k) {
         o.defect_origin = kNoStage;
         ++st.stats.reworked;
     }
-    if (st.defect_prob > 0.0 && !o.defective() && st.defect_rng.bernoulli(st.defect_prob)) {
-        o.defect_origin = s;
-        ++st.stats.defects_introduced;
-    }
+    damage(s, o);
     forward(s, Sender{s, k}, id, st.routes);
 }
 
@@ -273,9 +276,11 @@ void Pipeline::on_failure(std::uint32_t s, std::uint32_t k) {
     Server& sv = st.servers[k];
     ++st.stats.breakdowns;
     sv.broken = true;
-    go_down(s, k);
+    sv.failure_armed = false;
+    const OrderId lost_job = go_down(s, k);
     const double repair = st.spec->breakdowns->repair.sample(st.failure_rng);
     events_.arm(sv.failure_timer, sim::Time(now_ + repair), s, handler_token(kRepairDone, k));
+    if (lost_job != kNoOrder) scrap(s, lost_job);
 }
 
 void Pipeline::on_repair_done(std::uint32_t s, std::uint32_t k) {
@@ -303,10 +308,7 @@ void Pipeline::on_link_event(std::uint32_t s, OrderId id) {
         lose(s, id);
         return;
     case LinkPhase::travelling:
-        if (st.defect_prob > 0.0 && !o.defective() && st.defect_rng.bernoulli(st.defect_prob)) {
-            o.defect_origin = s;
-            ++st.stats.defects_introduced;
-        }
+        damage(s, o);
         forward(s, Sender{s, id}, id, st.routes);
         return;
     }
@@ -330,12 +332,13 @@ void Pipeline::on_shift_change(std::uint32_t s) {
         const bool want = static_cast<int>(k) < on;
         if (want == sv.on_shift) continue;
         sv.on_shift = want;
+        if (sv.order != kNoOrder) set_overtime(st, want ? -1 : +1);
         const bool idle = sv.order == kNoOrder && sv.down == 0;
         if (!want && idle) take_offline(s, k);  // a busy server finishes its job first
         if (want && idle) st.free_servers.push_back(k);
     }
     st.on = static_cast<std::uint32_t>(on);
-    st.stats.on.update(now_, on);
+    st.stats.on.update(now_, st.on + st.overtime);
     // Next boundary; after the last one of a cycle, start the next cycle.
     if (++st.shift_next == st.shift_at.size()) {
         st.shift_next = 0;
@@ -346,28 +349,69 @@ void Pipeline::on_shift_change(std::uint32_t s) {
     refill(s);
 }
 
+// A fault starts or ends. Outages stack through each server's down count; the other kinds
+// set a parameter to the value of the latest-started fault still active, else the base value,
+// so overlapping faults do not cancel each other early.
 void Pipeline::apply_fault(std::size_t index, bool starting) {
     const Fault& f = scenario_.faults[index];
     const auto s = static_cast<std::uint32_t>(f.stage);
     StageState& st = stages_[s];
     const StageSpec& spec = *st.spec;
-    switch (f.kind) {
-    case FaultKind::outage:
-        for (std::uint32_t k = 0; k < st.servers.size(); ++k) {
-            if (starting)
-                go_down(s, k);
-            else
-                come_up(s, k);
+    if (f.kind == FaultKind::outage) {
+        if (starting) {
+            // Take every server down first, then scrap (on_failure: scrap), so a remade unit
+            // cannot re-enter a server that is about to go down too.
+            std::vector<OrderId> scrapped;
+            for (std::uint32_t k = 0; k < st.servers.size(); ++k) {
+                const OrderId id = go_down(s, k);
+                if (id != kNoOrder) scrapped.push_back(id);
+            }
+            for (const OrderId id : scrapped) scrap(s, id);
+        } else {
+            for (std::uint32_t k = 0; k < st.servers.size(); ++k) come_up(s, k);
+            refill(s);
         }
-        if (!starting) refill(s);
+        return;
+    }
+    auto& active = st.active_faults;
+    if (starting) {
+        active.push_back(static_cast<std::uint32_t>(index));
+    } else {
+        active.erase(std::find(active.begin(), active.end(), static_cast<std::uint32_t>(index)));
+    }
+    const Fault* latest = nullptr;
+    for (const std::uint32_t a : active)
+        if (scenario_.faults[a].kind == f.kind) latest = &scenario_.faults[a];
+    switch (f.kind) {
+    case FaultKind::surge: {
+        const double factor = latest ? latest->factor : 1.0;
+        // Arrivals run on a clock sped up by the factor: rescale the time to the pending one.
+        if (st.next_arrival > now_) {
+            st.next_arrival = now_ + (st.next_arrival - now_) * st.rate_factor / factor;
+            events_.arm(st.arrival_timer, sim::Time(st.next_arrival), s, 0);
+        }
+        st.rate_factor = factor;
         break;
-    case FaultKind::surge: st.rate_factor = starting ? f.factor : 1.0; break;
+    }
     case FaultKind::defect_prob:
-        st.defect_prob = starting ? f.value
-                                  : (spec.type == StageType::link ? spec.damage_prob : spec.defect_prob);
+        st.defect_prob = latest ? latest->value
+                                : (spec.type == StageType::link ? spec.damage_prob : spec.defect_prob);
         break;
-    case FaultKind::loss_prob: st.loss_prob = starting ? f.value : spec.loss_prob; break;
-    case FaultKind::service: st.service_factor = starting ? f.factor : 1.0; break;
+    case FaultKind::loss_prob: st.loss_prob = latest ? latest->value : spec.loss_prob; break;
+    case FaultKind::service: st.service_factor = latest ? latest->factor : 1.0; break;
+    case FaultKind::outage: break;
+    }
+}
+
+// A stage damages a unit with its current defect probability. The draw is made for every
+// unit, good or not, so an upstream change in defects does not shift this stage's stream.
+void Pipeline::damage(std::uint32_t s, Order& o) {
+    StageState& st = stages_[s];
+    if (st.defect_prob <= 0.0) return;
+    const bool hit = st.defect_rng.bernoulli(st.defect_prob);
+    if (hit && !o.defective()) {
+        o.defect_origin = s;
+        ++st.stats.defects_introduced;
     }
 }
 
@@ -404,7 +448,7 @@ void Pipeline::accept(std::uint32_t s, OrderId order) {
     case StageType::station:
     case StageType::inspection:
         orders_[order].entered = now_;
-        if (!st.free_servers.empty()) {
+        if (!st.free_servers.empty() && st.queue.empty()) {  // never overtake the queue
             const std::uint32_t k = st.free_servers.back();
             st.free_servers.pop_back();
             start_service(s, k, order);
@@ -439,7 +483,7 @@ void Pipeline::link_attempt(std::uint32_t s, OrderId id) {
         o.phase = LinkPhase::travelling;
         const double delay = spec.delay.sample(st.service_rng) * st.service_factor;
         events_.schedule(sim::Time(now_ + delay), s, id);
-    } else if (spec.retry && o.attempts < spec.retry->max) {
+    } else if (spec.retry && o.attempts < static_cast<std::uint32_t>(spec.retry->max)) {
         ++o.attempts;
         o.phase = LinkPhase::awaiting_resend;
         events_.schedule(sim::Time(now_ + spec.retry->timeout), s, id);
@@ -475,7 +519,9 @@ void Pipeline::forward(std::uint32_t from, Sender sender, OrderId order, const R
         release(sender);
         scrap(from, order);
         refill(from);
-    } else if (can_accept(to)) {
+    } else if (can_accept(to) || to == from) {
+        // A route back to the same stage (rework) frees its own server first, so it always
+        // has a place: it joins the end of the queue.
         release(sender);
         accept(to, order);
         refill(from);
@@ -506,6 +552,7 @@ void Pipeline::release(Sender sender) {
         st.stats.blocked.update(now_, st.blocked);
     }
     sv.order = kNoOrder;
+    if (!sv.on_shift) set_overtime(st, -1);
     server_freed(sender.stage, sender.slot);
 }
 
@@ -545,15 +592,14 @@ void Pipeline::scrap(std::uint32_t at_stage, OrderId id) {
         cancel(id);
         return;
     }
-    // Remake: a fresh unit starts again at the source's first stage, keeping the order's
-    // creation time and due date.
+    // Remake: a fresh unit starts again at the first stage this order went to, keeping its
+    // creation time and due date (no new routing draw, so other orders' routes are unchanged).
     o.defect_origin = kNoStage;
-    const std::uint32_t to = choose(source, source.routes);
-    if (to == kScrap) {
+    if (o.first_stage == kScrap) {
         cancel(id);  // validation forbids it; never loop
         return;
     }
-    enter(to, id);
+    enter(o.first_stage, id);
 }
 
 void Pipeline::deliver(OrderId id) {
@@ -595,6 +641,12 @@ void Pipeline::set_busy(StageState& st, int delta) {
     st.stats.busy.update(now_, st.busy);
 }
 
+// Servers off shift that still hold a job count as staffed until they let it go.
+void Pipeline::set_overtime(StageState& st, int delta) {
+    st.overtime = static_cast<std::uint32_t>(static_cast<int>(st.overtime) + delta);
+    st.stats.on.update(now_, st.on + st.overtime);
+}
+
 void Pipeline::server_freed(std::uint32_t s, std::uint32_t k) {
     if (available(stages_[s].servers[k])) stages_[s].free_servers.push_back(k);
 }
@@ -605,11 +657,12 @@ void Pipeline::take_offline(std::uint32_t s, std::uint32_t k) {
     if (it != free.end()) free.erase(it);
 }
 
-// A server stops: a breakdown or an outage. The job in service follows on_failure.
-void Pipeline::go_down(std::uint32_t s, std::uint32_t k) {
+// A server stops: a breakdown or an outage. The job in service follows on_failure; with
+// `scrap` the unit is returned for the caller to scrap once the server state is settled.
+OrderId Pipeline::go_down(std::uint32_t s, std::uint32_t k) {
     StageState& st = stages_[s];
     Server& sv = st.servers[k];
-    if (sv.down++ > 0) return;  // already down for another cause
+    if (sv.down++ > 0) return kNoOrder;  // already down for another cause
     ++st.down;
     st.stats.down.update(now_, st.down);
     if (sv.serving) {
@@ -631,14 +684,15 @@ void Pipeline::go_down(std::uint32_t s, std::uint32_t k) {
         case FailureMode::scrap: {
             const OrderId id = sv.order;
             sv.order = kNoOrder;
+            if (!sv.on_shift) set_overtime(st, -1);
             ++st.stats.departures;
-            scrap(s, id);
-            break;
+            return id;
         }
         }
     } else if (sv.order == kNoOrder) {
         take_offline(s, k);
     }
+    return kNoOrder;
 }
 
 void Pipeline::come_up(std::uint32_t s, std::uint32_t k) {
@@ -665,14 +719,19 @@ void Pipeline::start_busy_clock(std::uint32_t s, std::uint32_t k) {
     if (!b || b->clock != BreakdownClock::busy) return;
     Server& sv = st.servers[k];
     sv.busy_since = now_;
-    events_.arm(sv.failure_timer, sim::Time(now_ + sv.to_failure), s, handler_token(kFailure, k));
+    // Arm only when the failure falls inside this service: otherwise every service would
+    // leave a cancelled entry in the event queue (memory growing with run length).
+    sv.failure_armed = sv.to_failure <= sv.service_end - now_;
+    if (sv.failure_armed)
+        events_.arm(sv.failure_timer, sim::Time(now_ + sv.to_failure), s, handler_token(kFailure, k));
 }
 
 void Pipeline::stop_busy_clock(StageState& st, Server& sv) {
     const auto& b = st.spec->breakdowns;
     if (!b || b->clock != BreakdownClock::busy || sv.broken) return;
-    sv.to_failure -= now_ - sv.busy_since;
-    events_.cancel(sv.failure_timer);
+    sv.to_failure = std::max(0.0, sv.to_failure - (now_ - sv.busy_since));
+    if (sv.failure_armed) events_.cancel(sv.failure_timer);
+    sv.failure_armed = false;
 }
 
 // --- statistics -------------------------------------------------------------------------------
@@ -698,7 +757,7 @@ void Pipeline::reset_statistics() {
         s.busy.reset(now_, st.type == StageType::link ? st.in_transit : st.busy);
         s.blocked.reset(now_, st.blocked);
         s.down.reset(now_, st.down);
-        s.on.reset(now_, st.on);
+        s.on.reset(now_, st.on + st.overtime);
         s.queue.reset(now_, static_cast<double>(st.queue.size()));
         s.wait.reset();
         s.wait_q.reset();
@@ -769,7 +828,7 @@ ReplicationResult Pipeline::collect() const {
         if (st.is_station) {
             const double servers = static_cast<double>(st.servers.size());
             const double busy_area = s.busy.area(horizon_);
-            const double on_area = s.on.area(horizon_);
+            const double on_area = s.on.area(horizon_);  // staffed server-time
             const double down_area = s.down.area(horizon_);
             out.utilization = on_area > 0 ? busy_area / on_area : 0.0;
             out.availability = servers * T > 0 ? 1.0 - down_area / (servers * T) : 1.0;
@@ -779,10 +838,10 @@ ReplicationResult Pipeline::collect() const {
             out.wait_p95 = s.wait_q.quantile(0.95);
             out.blocked_time = s.blocked.area(horizon_);
             const StageCost& c = st.spec->cost;
-            // Costs are per time unit (converted by the loader); blocked and down servers
-            // that are on shift count as idle.
-            const double resource = c.per_busy_time * busy_area +
-                                    c.per_idle_time * std::max(0.0, on_area - busy_area);
+            // Costs are per time unit (converted by the loader); staffed servers that are
+            // blocked or down count as idle.
+            const double resource =
+                c.per_busy_time * busy_area + c.per_idle_time * (on_area - busy_area);
             const double units = c.per_unit * out.departures;
             const double repairs =
                 st.spec->breakdowns ? st.spec->breakdowns->cost_per_repair * out.breakdowns : 0.0;

@@ -45,7 +45,7 @@ struct StageStats {
     sim::TimeWeighted busy;      ///< servers serving (stations) / units in transit (links)
     sim::TimeWeighted blocked;   ///< servers holding a finished unit
     sim::TimeWeighted down;      ///< servers broken down or out (outage)
-    sim::TimeWeighted on;        ///< servers on shift
+    sim::TimeWeighted on;        ///< staffed servers: on shift, or off shift finishing a job
     sim::TimeWeighted queue;     ///< units waiting
     sim::Tally wait;
     sim::QuantileSketch wait_q;
@@ -61,6 +61,7 @@ struct Server {
     double full = 0.0;            ///< the current job's whole service time (restart)
     double busy_since = 0.0;      ///< start of the current busy stretch (busy-clock breakdowns)
     double to_failure = 0.0;      ///< busy-clock: operating time left until the next failure
+    bool failure_armed = false;   ///< busy-clock: a failure is scheduled within this service
     int down = 0;                 ///< active down causes: breakdown and/or outage
     bool serving = false;         ///< in service (not blocked, not interrupted)
     bool interrupted = false;     ///< holds a job whose service was stopped by a failure
@@ -84,6 +85,9 @@ struct StageState {
     sim::RandomStream arrival_rng{0};
     sim::RandomStream due_rng{0};
     double rate_factor = 1.0;  ///< surge multiplier on the arrival rate
+    sim::TimerId arrival_timer = 0;
+    double next_arrival = 0.0;
+    std::vector<std::uint32_t> active_faults;  ///< indices of this stage's running faults
     // station / link
     sim::RandomStream service_rng{0};  ///< service (station) or delay (link)
     sim::RandomStream failure_rng{0};  ///< breakdown clocks and repairs
@@ -100,7 +104,8 @@ struct StageState {
     std::uint32_t busy = 0;
     std::uint32_t blocked = 0;
     std::uint32_t down = 0;
-    std::uint32_t on = 0;
+    std::uint32_t on = 0;        ///< servers on shift
+    std::uint32_t overtime = 0;  ///< servers off shift still holding a job
     std::uint32_t in_transit = 0;
     std::uint64_t capacity = 0;  ///< waiting places (max when unbounded)
     OrderQueue queue;
@@ -140,6 +145,7 @@ private:
     void release(Sender sender);
     void refill(std::uint32_t s);
     void scrap(std::uint32_t at_stage, OrderId order);
+    void damage(std::uint32_t s, Order& o);
     void deliver(OrderId order);
     void lose(std::uint32_t at_stage, OrderId order);
     void cancel(OrderId order);
@@ -149,11 +155,12 @@ private:
     [[nodiscard]] static bool available(const Server& sv) { return sv.down == 0 && sv.on_shift; }
     void server_freed(std::uint32_t s, std::uint32_t k);
     void take_offline(std::uint32_t s, std::uint32_t k);  ///< remove from the free stack
-    void go_down(std::uint32_t s, std::uint32_t k);
+    OrderId go_down(std::uint32_t s, std::uint32_t k);
     void come_up(std::uint32_t s, std::uint32_t k);
     void stop_busy_clock(StageState& st, Server& sv);
     void start_busy_clock(std::uint32_t s, std::uint32_t k);
     void set_busy(StageState& st, int delta);
+    void set_overtime(StageState& st, int delta);
 
     void set_wip(std::uint64_t wip);
     void check_wip();
