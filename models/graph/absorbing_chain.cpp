@@ -223,8 +223,8 @@ std::vector<std::size_t> reach(const Chain& c, std::size_t from,
     return order;
 }
 
-/// When some reachable state cannot be absorbed, returns the message naming a closed loop.
-std::optional<std::string> find_trap(const Scenario& sc, const Chain& c) {
+/// When some reachable state cannot be absorbed, returns the error naming a closed loop.
+std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c) {
     const std::size_t m = c.states.size();
     // Backward closure from the states with a step into an absorbing outcome.
     std::vector<std::vector<std::size_t>> preds(m);
@@ -282,6 +282,7 @@ std::optional<std::string> find_trap(const Scenario& sc, const Chain& c) {
     cycle.push_back(*x);
     std::reverse(cycle.begin(), cycle.end());
     std::vector<bool> on_cycle(sc.stages.size(), false);
+    std::vector<std::size_t> named_order{c.states[*x] / 2};
     std::string path = sc.stages[c.states[*x] / 2].name;
     for (std::size_t j = 0; j < cycle.size(); ++j) {
         const std::size_t from = cycle[j];
@@ -296,6 +297,9 @@ std::optional<std::string> find_trap(const Scenario& sc, const Chain& c) {
         on_cycle[c.states[from] / 2] = true;
         path += remake ? " -> scrap (remake) -> " : " -> ";
         path += sc.stages[c.states[to] / 2].name;
+        const std::size_t to_stage = c.states[to] / 2;
+        if (std::find(named_order.begin(), named_order.end(), to_stage) == named_order.end())
+            named_order.push_back(to_stage);
     }
     std::string also;
     std::vector<bool> named = on_cycle;
@@ -304,12 +308,14 @@ std::optional<std::string> find_trap(const Scenario& sc, const Chain& c) {
             if (c.states[y] / 2 == i && !named[i]) {
                 also += (also.empty() ? "" : ", ") + sc.stages[i].name;
                 named[i] = true;
+                named_order.push_back(i);
             }
         }
     }
     std::string msg = "the loop " + path;
     if (!also.empty()) msg += " (together with " + also + ")";
-    return msg + " has no exit: every order that enters it circulates forever";
+    return TrappingLoopError(msg + " has no exit: every order that enters it circulates forever",
+                             std::move(named_order));
 }
 
 double effective_servers(const StageSpec& s) {
@@ -362,7 +368,7 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         const std::size_t src = sources[k];
         const double share = rates[k] / total_rate;
         const Chain c = reachable_chain(sc, src);
-        if (const auto trap = find_trap(sc, c)) throw std::runtime_error(*trap);
+        if (auto trap = find_trap(sc, c)) throw std::move(*trap);
 
         const auto m = static_cast<Eigen::Index>(c.states.size());
         const auto a_count = static_cast<Eigen::Index>(2 * n + 2);

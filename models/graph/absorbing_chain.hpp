@@ -1,6 +1,10 @@
 // Static quality analysis: the absorbing Markov chain of one order's path (Eigen), for `check`.
 #pragma once
 
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "models/scenario/scenario.hpp"
@@ -27,6 +31,18 @@ struct QualityAnalysis {
     /// Defects created per order by each station (defect_prob) and link (damage_prob); 0 for
     /// other stages. A unit repaired and then damaged again counts twice.
     std::vector<double> defects_introduced;
+};
+
+/// A loop that orders can enter but, with the scenario's probabilities, never leave.
+class TrappingLoopError : public std::runtime_error {
+public:
+    TrappingLoopError(const std::string& message, std::vector<std::size_t> stages)
+        : std::runtime_error(message), stages_(std::move(stages)) {}
+    /// Indices of the stages the message names, in its order (the loop's first stage first).
+    [[nodiscard]] const std::vector<std::size_t>& stages() const { return stages_; }
+
+private:
+    std::vector<std::size_t> stages_;
 };
 
 /// Builds, for each source, the discrete-time absorbing Markov chain whose transient states
@@ -56,7 +72,8 @@ struct QualityAnalysis {
 /// overstates downtime for lightly loaded servers); shift ends and breakdowns only reduce
 /// capacity on average, so utilisation near 1 can hide temporary overloads.
 ///
-/// Throws std::runtime_error when a loop that orders can enter has no exit, naming the loop
+/// Throws TrappingLoopError (a std::runtime_error) when a loop that orders can enter has no
+/// exit, naming the loop
 /// ("the loop rework -> aoi -> rework has no exit: every order that enters it circulates
 /// forever"); loops that no order can reach are ignored here (the stage graph checks report
 /// them). Throws std::invalid_argument on a scenario that validation would reject: no source,

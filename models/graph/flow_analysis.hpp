@@ -1,4 +1,4 @@
-// Static flow analysis: arrival rates from the traffic equations and offered loads (Eigen).
+// Static flow analysis: arrival rates and offered loads, read off the absorbing chain.
 #pragma once
 
 #include <vector>
@@ -10,21 +10,23 @@ namespace qosim::models {
 /// Long-run rates of a scenario, one entry per stage (Scenario::stages order).
 struct FlowAnalysis {
     std::vector<double> arrival_rate;  ///< lambda: units entering per time unit (sources: created)
-    /// Offered load per server: stations rho = lambda E[S] / servers; links: the mean number
-    /// in transit lambda E[delay] (Little's law, no capacity); sources and sinks: 0.
+    /// Offered load per server: stations and inspections rho = lambda E[S] / effective servers
+    /// (shift-averaged, times availability with breakdowns; infinity with none); links: the
+    /// mean number in transit lambda E[delay] (Little's law, no capacity); sources, sinks: 0.
     std::vector<double> utilization;
-    std::vector<bool> saturated;  ///< stations with rho >= 1: the queue grows without bound
+    std::vector<bool> saturated;  ///< stations, inspections with rho >= 1: the queue grows
 
     /// True when some station is saturated.
     [[nodiscard]] bool any_saturated() const;
 };
 
-/// Solves the traffic equations lambda = gamma + P^T lambda (Jackson 1957), gamma_i =
-/// 1 / E[interarrival] at sources and P the route probabilities, as (I - P^T) lambda = gamma by
-/// dense LU with partial pivoting (Eigen::PartialPivLU; O(n^3), n = stages). Ignores blocking
-/// and balking, so it is the load offered, not the throughput achieved.
-/// Precondition: a validated scenario (every loop has an exit, so I - P^T is non-singular);
-/// throws std::invalid_argument otherwise.
+/// The traffic equations' solution (Jackson 1957) as analyse_quality() computes it: expected
+/// visits per order from the absorbing chain of each source's orders, times the total arrival
+/// rate. Visits depend on defect, detection and loss probabilities, so this is the one
+/// solver for both views. Ignores blocking, balking and scheduled faults, so it is the load
+/// offered, not the throughput achieved.
+/// Throws what analyse_quality() throws: std::runtime_error (TrappingLoopError) for a loop
+/// with no exit, std::invalid_argument for a scenario that validation would reject.
 [[nodiscard]] FlowAnalysis analyse_flow(const Scenario& sc);
 
 }  // namespace qosim::models

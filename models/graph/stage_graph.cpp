@@ -51,26 +51,38 @@ std::string format_number(double x) {
 }  // namespace
 
 StageGraph build_stage_graph(const Scenario& sc, bool taken_only) {
-    StageGraph g(sc.stages.size());
-    for (std::size_t i = 0; i < sc.stages.size(); ++i) {
-        g[i] = StageVertex{sc.stages[i].name, sc.stages[i].type};
+    const std::size_t n = sc.stages.size();
+    bool scrap = false;
+    for (const StageSpec& s : sc.stages) {
+        for (const Route& r : s.routes) scrap = scrap || r.to == kScrapTarget;
     }
-    for (std::size_t i = 0; i < sc.stages.size(); ++i) {
+    StageGraph g(n + (scrap ? 1 : 0));
+    for (std::size_t i = 0; i < n; ++i) {
+        g[i] = StageVertex{sc.stages[i].name, sc.stages[i].type, false};
+    }
+    if (scrap) g[n] = StageVertex{"scrap", StageType::sink, true};
+    for (std::size_t i = 0; i < n; ++i) {
         for (const Route& r : sc.stages[i].routes) {
             if (taken_only && !(r.prob > 0)) continue;
-            boost::add_edge(i, r.to, RouteEdge{r.prob}, g);
+            boost::add_edge(i, r.to == kScrapTarget ? n : r.to, RouteEdge{r.prob, r.when}, g);
         }
     }
     return g;
 }
 
 std::vector<bool> reachable_from_sources(const Scenario& sc) {
-    return reached_from(build_stage_graph(sc), stages_of_type(sc, StageType::source));
+    auto out = reached_from(build_stage_graph(sc), stages_of_type(sc, StageType::source));
+    out.resize(sc.stages.size());  // drop the scrap vertex
+    return out;
 }
 
 std::vector<bool> can_reach_sink(const Scenario& sc) {
     const StageGraph g = build_stage_graph(sc, true);
-    return reached_from(boost::make_reverse_graph(g), stages_of_type(sc, StageType::sink));
+    std::vector<Vertex> exits = stages_of_type(sc, StageType::sink);
+    if (boost::num_vertices(g) > sc.stages.size()) exits.push_back(sc.stages.size());  // scrap
+    auto out = reached_from(boost::make_reverse_graph(g), exits);
+    out.resize(sc.stages.size());
+    return out;
 }
 
 std::vector<std::vector<std::size_t>> closed_loops(const Scenario& sc) {
@@ -97,6 +109,7 @@ std::vector<std::vector<std::size_t>> closed_loops(const Scenario& sc) {
     std::vector<bool> emitted(count, false);
     for (std::size_t v = 0; v < n; ++v) {  // file order, so messages are stable
         const auto c = component[v];
+        if (g[v].is_scrap) continue;  // no out-edges, so never on a cycle
         if (emitted[c] || has_exit[c] || !(size[c] > 1 || has_cycle[c])) continue;
         emitted[c] = true;
         std::vector<std::size_t> members;
@@ -112,6 +125,10 @@ std::string to_graphviz(const Scenario& sc) {
     const StageGraph g = build_stage_graph(sc);
     std::ostringstream out;
     const auto vertex_writer = [&g](std::ostream& os, Vertex v) {
+        if (g[v].is_scrap) {
+            os << "[label=\"scrap\", shape=octagon]";
+            return;
+        }
         os << "[label=\"" << g[v].name << "\\n"
            << to_string(g[v].type) << "\", shape="
            << (g[v].type == StageType::source || g[v].type == StageType::sink ? "ellipse" : "box")
@@ -119,7 +136,10 @@ std::string to_graphviz(const Scenario& sc) {
     };
     const auto edge_writer = [&g](std::ostream& os,
                                   boost::graph_traits<StageGraph>::edge_descriptor e) {
-        if (g[e].prob < 1.0) os << "[label=\"" << format_number(g[e].prob) << "\"]";
+        std::string label;
+        if (g[e].when != RouteWhen::any) label = to_string(g[e].when);
+        if (g[e].prob < 1.0) label += (label.empty() ? "" : " ") + format_number(g[e].prob);
+        if (!label.empty()) os << "[label=\"" << label << "\"]";
     };
     const auto graph_writer = [](std::ostream& os) { os << "rankdir=LR;\n"; };
     boost::write_graphviz(out, g, vertex_writer, edge_writer, graph_writer);

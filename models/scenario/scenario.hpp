@@ -46,7 +46,24 @@ struct Route {
     std::size_t to = 0;  ///< index into Scenario::stages, or kScrapTarget
     double prob = 1.0;   ///< share among the routes out of `from` with the same `when` (sum 1)
     RouteWhen when = RouteWhen::any;  ///< pass/fail: only out of an inspection
+    std::optional<std::size_t> product;  ///< only this product takes it (Scenario::products)
     SourceLoc loc;
+};
+
+/// An order class emitted by a source (`products:`), drawn by `share`.
+struct Product {
+    std::string name;
+    std::size_t source = 0;   ///< the stage index of the source that emits it
+    double share = 1.0;       ///< shares of one source's products sum to 1
+    std::optional<sim::Distribution> due_in;  ///< none: the source's due_in applies
+    int priority = 0;         ///< higher is served first under the priority discipline
+    SourceLoc loc;
+};
+
+/// A customer survey at a sink.
+struct Survey {
+    double response_rate = 0.0;  ///< P(a customer answers)
+    double bias = 1.0;           ///< customers who met an error answer `bias` times as often
 };
 
 /// Per-server breakdowns of a station.
@@ -122,6 +139,9 @@ struct StageSpec {
     double false_alarm_prob = 0.0;  ///< inspection: P(good unit is rejected)
     std::optional<Breakdowns> breakdowns;
     std::optional<Shifts> shifts;
+    /// Per-product service overrides: (index into Scenario::products, distribution).
+    std::vector<std::pair<std::size_t, sim::Distribution>> service_by_product;
+    std::int64_t initial_wip = 0;  ///< orders already waiting here at time 0 (created at 0)
 
     // link
     sim::Distribution delay;
@@ -129,13 +149,26 @@ struct StageSpec {
     double damage_prob = 0.0;  ///< P(the order arrives defective)
     std::optional<Retry> retry;
 
+    // sink
+    std::optional<Survey> survey;
+
     /// Out-routes in file order; empty for sinks.
     std::vector<Route> routes;
 };
 
+/// `precision:` — add replications until the metric's 95 % CI half-width reaches the goal.
+struct Precision {
+    std::string metric;           ///< a runs.csv column
+    double half_width = 0.0;      ///< > 0, in the metric's unit
+    int max_replications = 200;   ///< stop here even if the goal is not reached
+};
+
 struct RunSpec {
     double horizon = 0.0;                ///< simulated time per replication (time units)
+    std::optional<std::uint64_t> orders; ///< instead of horizon: create N orders, run until all conclude
     double warmup = 0.0;                 ///< statistics before this time are discarded
+    bool warmup_auto = false;            ///< `warmup: auto`: MSER-5 on pilot lead times
+    std::optional<Precision> precision;  ///< instead of a fixed replication count
     int replications = 10;
     std::uint64_t seed = 1;
     std::uint64_t max_wip = 1'000'000;   ///< exceeded => the run stops with an error
@@ -167,6 +200,7 @@ struct Scenario {
     std::vector<Target> targets;
     std::vector<StageSpec> stages;    ///< in file order
     std::vector<Fault> faults;        ///< in file order
+    std::vector<Product> products;    ///< every source's products, in file order (may be empty)
 
     /// Index of the stage called `name`, or none.
     [[nodiscard]] std::optional<std::size_t> find_stage(const std::string& name) const;

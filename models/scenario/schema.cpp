@@ -103,8 +103,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .required()
         .help("the routes between stages: a list of {from, to, prob}"),
     key("faults", KeyType::list)
-        .reserved()
-        .help("scheduled fault injection (outage, surge, defect_prob, loss_prob)"),
+        .help("scheduled fault injection: a list of {stage, kind, at, duration, factor | value}"),
     key("variants", KeyType::map).reserved().help("named what-ifs for `qosim compare`"),
     key("sweep", KeyType::map).reserved().help("parameter sweep design for `qosim sweep`"),
 
@@ -176,9 +175,8 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .existing_names(),
     key("stages.*.type", KeyType::choice)
         .required()
-        .choices("source|station|link|sink")
-        .planned_values("inspection")
-        .help("what the stage does"),
+        .choices("source|station|inspection|link|sink")
+        .help("what the stage does (an inspection is a station that also tests units)"),
     // source
     key("stages.*.interarrival", KeyType::distribution)
         .required()
@@ -190,10 +188,11 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .unit("time")
         .help("due date after creation (omitted: orders are never late)"),
     key("stages.*.on_scrap", KeyType::choice)
-        .reserved()
+        .default_value("remake")
         .choices("remake|cancel")
         .types(kSource)
-        .help("what happens to a scrapped order"),
+        .help("a scrapped unit is remade from the source's routes (keeping its creation time "
+              "and due date) or the order is cancelled"),
     key("stages.*.products", KeyType::map)
         .reserved()
         .types(kSource)
@@ -204,7 +203,8 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .range(ge(1))
         .types(kServing)
         .unit("count")
-        .help("identical parallel servers"),
+        .help("identical parallel servers (with shifts: the pool they draw from; omitted = "
+              "the largest window's servers)"),
     key("stages.*.service", KeyType::distribution)
         .required()
         .types(kServing)
@@ -245,35 +245,90 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .unit("money/unit")
         .help("per unit that leaves the stage"),
     key("stages.*.defect_prob", KeyType::number)
-        .reserved()
+        .default_value("0")
         .range(unit_interval())
-        .types(kServing)
+        .types(kStation)
         .unit("share")
         .help("chance this stage damages a unit"),
     key("stages.*.detect_prob", KeyType::number)
-        .reserved()
+        .default_value("1")
         .range(unit_interval())
         .types(kInspection)
         .unit("share")
         .help("chance an inspection catches a defective unit"),
     key("stages.*.false_alarm_prob", KeyType::number)
-        .reserved()
+        .default_value("0")
         .range(unit_interval())
         .types(kInspection)
         .unit("share")
         .help("chance an inspection rejects a good unit"),
     key("stages.*.repairs", KeyType::boolean)
-        .reserved()
-        .types(kServing)
+        .default_value("false")
+        .types(kStation)
         .help("a rework station: repairs the defective units it serves"),
     key("stages.*.breakdowns", KeyType::map)
-        .reserved()
         .types(kServing)
         .help("per-server failures and repairs"),
-    key("stages.*.shifts", KeyType::map)
-        .reserved()
+    key("stages.*.breakdowns.time_between", KeyType::distribution)
+        .required()
         .types(kServing)
-        .help("server count on a repeating cycle"),
+        .unit("time")
+        .help("time from a server's repair (or the start) to its next failure; mean > 0"),
+    key("stages.*.breakdowns.repair", KeyType::distribution)
+        .required()
+        .types(kServing)
+        .unit("time")
+        .help("repair duration"),
+    key("stages.*.breakdowns.cost_per_repair", KeyType::number)
+        .default_value("0")
+        .range(ge(0))
+        .types(kServing)
+        .unit("money/repair")
+        .help("cost of each repair"),
+    key("stages.*.breakdowns.on_failure", KeyType::choice)
+        .default_value("resume")
+        .choices("resume|restart|scrap")
+        .types(kServing)
+        .help("the job in service resumes, restarts from scratch or is scrapped"),
+    key("stages.*.breakdowns.clock", KeyType::choice)
+        .default_value("calendar")
+        .choices("calendar|busy")
+        .types(kServing)
+        .help("failures age in calendar time or in busy (operating) time only"),
+    key("stages.*.shifts", KeyType::map)
+        .types(kServing)
+        .help("server count on a repeating cycle: {cycle, servers: [{from, to, servers}]}"),
+    key("stages.*.shifts.cycle", KeyType::number)
+        .required()
+        .range(gt(0))
+        .types(kServing)
+        .unit("time")
+        .help("length of the repeating pattern (e.g. 24 hours, 168 for a week)"),
+    key("stages.*.shifts.servers", KeyType::list)
+        .required()
+        .types(kServing)
+        .help("the windows of the cycle, non-overlapping; time outside them has no server"),
+    key("stages.*.shifts.servers.#", KeyType::map)
+        .types(kServing)
+        .help("one window: {from, to, servers}, 0 <= from < to <= cycle"),
+    key("stages.*.shifts.servers.#.from", KeyType::number)
+        .required()
+        .range(ge(0))
+        .types(kServing)
+        .unit("time")
+        .help("start of the window within the cycle"),
+    key("stages.*.shifts.servers.#.to", KeyType::number)
+        .required()
+        .range(ge(0))
+        .types(kServing)
+        .unit("time")
+        .help("end of the window within the cycle (exclusive; at most cycle)"),
+    key("stages.*.shifts.servers.#.servers", KeyType::integer)
+        .required()
+        .range(ge(0))
+        .types(kServing)
+        .unit("count")
+        .help("servers on shift during the window"),
     key("stages.*.service_by_product", KeyType::map)
         .reserved()
         .types(kServing)
@@ -291,21 +346,30 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .unit("time")
         .help("transport / transmission time"),
     key("stages.*.loss_prob", KeyType::number)
-        .reserved()
+        .default_value("0")
         .range(unit_interval())
         .types(kLink)
         .unit("share")
         .help("chance the order never arrives"),
     key("stages.*.damage_prob", KeyType::number)
-        .reserved()
+        .default_value("0")
         .range(unit_interval())
         .types(kLink)
         .unit("share")
         .help("chance the order arrives defective"),
-    key("stages.*.retry", KeyType::map)
-        .reserved()
+    key("stages.*.retry", KeyType::map).types(kLink).help("re-send lost messages: {timeout, max}"),
+    key("stages.*.retry.timeout", KeyType::number)
+        .required()
+        .range(gt(0))
         .types(kLink)
-        .help("re-send lost messages: {timeout, max}"),
+        .unit("time")
+        .help("a lost message is re-sent this long after it was sent"),
+    key("stages.*.retry.max", KeyType::integer)
+        .required()
+        .range(ge(0))
+        .types(kLink)
+        .unit("count")
+        .help("re-sends before the order is lost"),
     // sink
     key("stages.*.survey", KeyType::map)
         .reserved()
@@ -313,23 +377,52 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("customer survey: {response_rate, bias}"),
 
     // --- routes ------------------------------------------------------------------------------
-    key("routes.#", KeyType::map).help("one route: {from, to, prob}"),
+    key("routes.#", KeyType::map).help("one route: {from, to, prob, when}"),
     key("routes.#.from", KeyType::name).required().help("the stage the route leaves (not a sink)"),
     key("routes.#.to", KeyType::name)
         .required()
-        .planned_values("scrap")
-        .help("the stage the route enters (not a source)"),
+        .help("the stage the route enters (not a source), or `scrap` (the built-in scrap "
+              "target; not from a source)"),
     key("routes.#.prob", KeyType::number)
         .range(unit_interval())
         .unit("share")
-        .help("share of the units leaving `from`; the routes out of one stage sum to 1"),
+        .help("share of the units leaving `from` (with the same `when`); those shares sum to 1"),
     key("routes.#.when", KeyType::choice)
-        .reserved()
         .choices("pass|fail")
-        .help("inspection outcome that takes this route"),
+        .help("routes out of an inspection only: the test result that takes this route "
+              "(omitted: both)"),
     key("routes.#.product", KeyType::string)
         .reserved()
         .help("the only product that takes this route"),
+
+    // --- faults ------------------------------------------------------------------------------
+    key("faults.#", KeyType::map)
+        .help("one fault over [at, at + duration): {stage, kind, at, duration, factor | value}"),
+    key("faults.#.stage", KeyType::name).required().help("the stage the fault hits"),
+    key("faults.#.kind", KeyType::choice)
+        .required()
+        .choices("outage|surge|defect_prob|loss_prob|service")
+        .help("outage (station, inspection: servers stop), surge (source: arrival rate x "
+              "factor), defect_prob (station, link: becomes value), loss_prob (link: becomes "
+              "value), service (station, inspection, link: service or delay time x factor)"),
+    key("faults.#.at", KeyType::number)
+        .required()
+        .range(ge(0))
+        .unit("time")
+        .help("when the fault starts"),
+    key("faults.#.duration", KeyType::number)
+        .required()
+        .range(gt(0))
+        .unit("time")
+        .help("how long the fault lasts"),
+    key("faults.#.factor", KeyType::number)
+        .range(gt(0))
+        .unit("factor")
+        .help("surge and service faults (required there): the multiplier"),
+    key("faults.#.value", KeyType::number)
+        .range(unit_interval())
+        .unit("share")
+        .help("defect_prob and loss_prob faults (required there): the probability meanwhile"),
 });
 
 constexpr std::array kDistributions{
@@ -591,6 +684,23 @@ std::string schema_reference() {
         append_padded(out, params, 22);
         out += std::string(d.help) + "\n";
     }
+    out +=
+        "\nRules across keys:\n"
+        "  routes      Routes out of a stage split by prob; within each group sharing a `when`\n"
+        "              (pass, fail, none) the probs sum to 1, and a group of one may omit it.\n"
+        "              `when` only on routes out of an inspection, which needs a route for\n"
+        "              passed and for failed units (a route without `when` serves both).\n"
+        "              `to: scrap` scraps the unit (not from a source): the source remakes\n"
+        "              it (on_scrap: remake) or cancels the order. No stage is named scrap.\n"
+        "  loops       Every loop needs an exit that some orders take, given the routes'\n"
+        "              probs and the defect, detect, false-alarm and damage probabilities.\n"
+        "  shifts      Windows satisfy 0 <= from < to <= cycle and do not overlap; at least\n"
+        "              one has servers >= 1; `servers`, if given, is >= the largest window.\n"
+        "  faults      outage: a station or inspection; surge: a source (factor);\n"
+        "              defect_prob: a station or link (value; on a link it replaces\n"
+        "              damage_prob); loss_prob: a link (value); service: a station,\n"
+        "              inspection or link (factor). Faults of one kind on one stage do not\n"
+        "              overlap in time.\n";
     out +=
         "\nPart of the qosim format but not supported by this version yet (planned; the\n"
         "loader rejects them):\n";

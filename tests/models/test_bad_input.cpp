@@ -88,12 +88,36 @@ const Case kCorpus[] = {
     {"scrap_stage_name",         5,  3, "stages.scrap",                    "`scrap` is reserved"},
     {"empty",                    1,  1, "",                                "the scenario is empty"},
     {"not_a_map",                2,  1, "",                                "must be a map of keys, got a list"},
-    {"reserved_stage_key",       5, 38, "stages.smt.defect_prob",          "`defect_prob` is part of the qosim format but not supported by this version yet (planned); remove it to run"},
-    {"reserved_top_level",      10,  1, "faults",                          "`faults` is part of the qosim format"},
-    {"reserved_inspection",      5, 15, "stages.smt.type",                 "`type: inspection` is part of the qosim format"},
+    {"reserved_stage_key",       5, 38, "stages.smt.initial_wip",          "`initial_wip` is part of the qosim format but not supported by this version yet (planned); remove it to run"},
+    {"reserved_top_level",      10,  1, "variants",                        "`variants` is part of the qosim format"},
     {"reserved_warmup_auto",     2, 29, "run.warmup",                      "`warmup: auto` is part of the qosim format"},
-    {"reserved_route_when",      9, 27, "routes.1.when",                   "`when` is part of the qosim format"},
-    {"reserved_scrap_target",   10, 21, "routes.2.to",                     "`to: scrap` is part of the qosim format"},
+    {"reserved_route_product",   9, 27, "routes.1.product",                "`product` is part of the qosim format"},
+    // faults and quality
+    {"defect_prob_range",        5, 51, "stages.smt.defect_prob",          "must be in [0, 1] (a probability), got 1.5"},
+    {"when_not_inspection",      9, 33, "routes.1.when",                   "`when` is only for routes out of an inspection, and `smt` is a station"},
+    {"when_not_inspection",      9, 33, "routes.1.when",                   "or make `smt` an inspection (type: inspection)"},
+    {"bad_route_when",           9, 33, "routes.1.when",                   "did you mean `pass`?"},
+    {"inspection_no_fail_route", 6,  3, "stages.aoi",                      "inspection `aoi` has no route for the units that fail"},
+    {"inspection_no_pass_route", 5,  3, "stages.aoi",                      "inspection `aoi` has no route for the units that pass"},
+    {"inspection_unused_route", 12,  5, "routes.3",                        "has both pass and fail routes, so no unit takes it"},
+    {"pass_prob_sum",           11,  5, "routes.1",                        "the probs of the `when: pass` routes out of `aoi` sum to 0.9, not 1: aoi -> ship 0.6, aoi -> pickup 0.3"},
+    {"shift_overlap",           11, 18, "stages.smt.shifts.servers.0.from", "the shift window [12, 20) overlaps [8, 16) (stages.smt.shifts.servers.1)"},
+    {"shift_servers_exceed",     7, 14, "stages.smt.servers",              "must be >= the largest shift window's servers (3), got 2"},
+    {"shift_past_cycle",         8, 50, "stages.smt.shifts.servers.0.to",  "must be <= cycle (24), got 28"},
+    {"shift_no_servers",         8, 34, "stages.smt.shifts.servers",       "no shift window has a server on"},
+    {"breakdowns_missing_repair",8,  5, "stages.smt.breakdowns.repair",    "missing required key `repair`"},
+    {"retry_timeout_zero",       5, 71, "stages.uplink.retry.timeout",     "must be > 0, got 0"},
+    {"fault_unknown_stage",     11, 13, "faults.0.stage",                  "there is no stage `smtt`"},
+    {"fault_unknown_stage",     11, 13, "faults.0.stage",                  "did you mean `smt`?"},
+    {"fault_kind_stage",        11, 13, "faults.0.stage",                  "a surge fault needs a source, and `smt` is a station"},
+    {"fault_surge_no_factor",   11,  5, "faults.0.factor",                 "a surge fault needs `factor` (> 0)"},
+    {"fault_key_not_for_kind",  11, 53, "faults.0.value",                  "`value` does not apply to an outage fault"},
+    {"fault_overlap",           12, 36, "faults.1.at",                     "this outage fault on `smt` overlaps faults.0 ([50, 60))"},
+    {"scrap_from_source",        9, 24, "routes.1.to",                     "a source cannot route to `scrap`"},
+    {"probabilistic_loop",       7,  3, "stages.aoi",                      "the loop aoi -> rework -> aoi has no exit"},
+    {"probabilistic_loop",       7,  3, "stages.aoi",                      "lower a defect_prob, detect_prob, false_alarm_prob or damage_prob of 1"},
+    {"remake_loop",              4,  3, "stages.orders",                   "the loop orders -> smt -> aoi -> scrap (remake) -> orders has no exit"},
+    {"remake_loop",              4,  3, "stages.orders",                   "or cancel scrapped orders (on_scrap: cancel)"},
 };
 // clang-format on
 
@@ -188,7 +212,7 @@ TEST_CASE("every reserved key of the schema is refused with the planned-feature 
         CHECK(diags[0].message == "`" + key + "` " + message);
         ++checked;
     }
-    CHECK(checked >= 20);
+    CHECK(checked >= 9);  // variants, sweep, run.orders, run.precision, products, ...
 }
 
 TEST_CASE("a number where a map belongs and a list where text belongs are type errors",
@@ -204,4 +228,123 @@ TEST_CASE("a number where a map belongs and a list where text belongs are type e
     CHECK(diags[0].message == "must be a map of keys, got `5`");
     CHECK(diags[1].path == "stages.orders.type");
     CHECK(diags[1].message.find("got a list") != std::string::npos);
+}
+
+TEST_CASE("fault and quality rules that need no file of their own",
+          "[loader][bad_input][quality]") {
+    const std::string head =
+        "run: {horizon: 100}\n"
+        "stages:\n"
+        "  orders: {type: source, interarrival: 1}\n"
+        "  smt: {type: station, service: 0.5}\n"
+        "  aoi: {type: inspection, service: 0.1}\n"
+        "  ship: {type: link, delay: 1}\n"
+        "  done: {type: sink}\n"
+        "routes:\n"
+        "  - {from: orders, to: smt}\n"
+        "  - {from: smt, to: aoi}\n"
+        "  - {from: aoi, to: ship, when: pass}\n"
+        "  - {from: aoi, to: scrap, when: fail}\n"
+        "  - {from: ship, to: done}\n";
+    REQUIRE(diagnostics_of_text(head).empty());
+    REQUIRE(diagnostics_of_text(head + "faults:\n").empty());  // an empty list of faults
+
+    const auto one = [&head](const std::string& before, const std::string& after) {
+        std::string yaml = head;
+        yaml.replace(yaml.find(before), before.size(), after);
+        return diagnostics_of_text(yaml);
+    };
+    const auto with_fault = [&head](const std::string& fault) {
+        return diagnostics_of_text(head + "faults:\n  - " + fault + "\n");
+    };
+
+    // Station-only and inspection-only keys, with the article right.
+    auto d = one("aoi: {type: inspection, service: 0.1",
+                 "aoi: {type: inspection, service: 0.1, "
+                 "defect_prob: 0.1");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "`defect_prob` does not apply to an inspection stage");
+    d = one("smt: {type: station, service: 0.5",
+            "smt: {type: station, service: 0.5, "
+            "detect_prob: 0.9");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "`detect_prob` does not apply to a station stage");
+    d = one("ship: {type: link, delay: 1", "ship: {type: link, delay: 1, retry: {timeout: 1}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "stages.ship.retry.max");
+    CHECK(d[0].message == "missing required key `max`");
+    d = one("smt: {type: station, service: 0.5",
+            "smt: {type: station, service: 0.5, breakdowns: {time_between: 0, repair: 1}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "stages.smt.breakdowns.time_between");
+    CHECK(d[0].message == "must have a mean > 0, got a mean of 0");
+    d = one("smt: {type: station, service: 0.5",
+            "smt: {type: station, service: 0.5, breakdowns: {time_between: 9, repair: 1, "
+            "on_failure: restrat}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].hint == "did you mean `restart`?");
+    d = one("smt: {type: station, service: 0.5",
+            "smt: {type: station, service: 0.5, shifts: {cycle: 24, servers: [{from: 8, to: 8, "
+            "servers: 1}]}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "stages.smt.shifts.servers.0.to");
+    CHECK(d[0].message == "must be after `from` (8), got 8");
+
+    // Routes: scrap has no routes out; duplicates count `when`; when on a link.
+    d = one("  - {from: ship, to: done}\n",
+            "  - {from: ship, to: done}\n  - {from: scrap, to: done}\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "`scrap` is the built-in scrap target, and no route leaves it");
+    d = one("  - {from: aoi, to: scrap, when: fail}\n",
+            "  - {from: aoi, to: scrap, when: fail, prob: 0.5}\n"
+            "  - {from: aoi, to: scrap, when: fail, prob: 0.5}\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "duplicate route aoi -> scrap when fail (also routes.3)");
+    d = one("  - {from: ship, to: done}\n", "  - {from: ship, to: done, when: fail}\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message.find("and `ship` is a link") != std::string::npos);
+    // A link and a station may scrap.
+    CHECK(one("  - {from: ship, to: done}\n",
+              "  - {from: ship, to: done, prob: 0.9}\n  - {from: ship, to: scrap, prob: 0.1}\n")
+              .empty());
+    // The fail group of one with a prob other than 1.
+    d = one("to: scrap, when: fail}", "to: scrap, when: fail, prob: 0.5}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message ==
+          "the only `when: fail` route out of `aoi` must have prob 1 (or none), "
+          "got 0.5");
+
+    // Faults: every kind on its stage types, the value and factor rules.
+    CHECK(with_fault("{stage: aoi, kind: outage, at: 1, duration: 2}").empty());
+    CHECK(with_fault("{stage: ship, kind: defect_prob, at: 1, duration: 2, value: 0.5}").empty());
+    CHECK(with_fault("{stage: ship, kind: service, at: 1, duration: 2, factor: 3}").empty());
+    d = with_fault("{stage: smt, kind: loss_prob, at: 1, duration: 2, value: 0.5}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "a loss_prob fault needs a link, and `smt` is a station");
+    d = with_fault("{stage: ship, kind: outage, at: 1, duration: 2}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "an outage fault needs a station or inspection, and `ship` is a link");
+    d = with_fault("{stage: smt, kind: defect_prob, at: 1, duration: 2}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "faults.0.value");
+    CHECK(d[0].message == "a defect_prob fault needs `value` (in [0, 1])");
+    d = with_fault("{stage: smt, kind: service, at: 1, duration: 2, factor: 0, value: 1}");
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].message == "must be > 0, got 0");
+    CHECK(d[1].message == "`value` does not apply to a service fault");
+    d = with_fault("{stage: smt, kind: outge, at: -1, duration: 0}");
+    REQUIRE(d.size() == 3);
+    CHECK(d[0].hint == "did you mean `outage`?");
+    CHECK(d[1].path == "faults.0.at");
+    CHECK(d[2].path == "faults.0.duration");
+    d = with_fault("{kind: outage, at: 1, duration: 2}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "missing required key `stage`");
+    // Faults of different kinds, or on different stages, may overlap.
+    CHECK(diagnostics_of_text(head +
+                              "faults:\n"
+                              "  - {stage: smt, kind: outage, at: 1, duration: 5}\n"
+                              "  - {stage: smt, kind: service, at: 2, duration: 5, factor: 2}\n"
+                              "  - {stage: aoi, kind: outage, at: 2, duration: 5}\n")
+              .empty());
 }

@@ -1,4 +1,4 @@
-// Flow analysis: traffic equations against hand-solved tandem and feedback networks.
+// Flow analysis: arrival rates and loads against hand-solved tandem, feedback and quality networks.
 #include <stdexcept>
 #include <string>
 
@@ -66,6 +66,40 @@ Route to(std::size_t stage) {
 
 }  // namespace
 
+TEST_CASE("flow follows quality: inspection outcomes, rework, scrap and link loads", "[flow]") {
+    // Every unit is damaged at `make`; `aoi` catches 80 % of the defects (and fails 10 % of
+    // good units), failed units go to `fix` (which repairs) and back: visits to aoi solve
+    // v = 1 + v (0.8 P(defective) + 0.1 P(good)) with the first visit defective, later good.
+    const Scenario sc = load_scenario_text(
+        "run: {horizon: 10}\n"
+        "stages:\n"
+        "  in: {type: source, interarrival: 0.5}\n"
+        "  make: {type: station, service: 0.1, defect_prob: 1}\n"
+        "  aoi: {type: inspection, service: 0.2, detect_prob: 0.8, false_alarm_prob: 0.1,\n"
+        "        shifts: {cycle: 10, servers: [{from: 0, to: 5, servers: 2}]}}\n"
+        "  fix: {type: station, service: 0.1, repairs: true}\n"
+        "  ship: {type: link, delay: 4, loss_prob: 0.5, retry: {timeout: 1, max: 1}}\n"
+        "  out: {type: sink}\n"
+        "routes:\n  - {from: in, to: make}\n  - {from: make, to: aoi}\n"
+        "  - {from: aoi, to: ship, when: pass}\n  - {from: aoi, to: fix, when: fail}\n"
+        "  - {from: fix, to: aoi}\n  - {from: ship, to: out}\n",
+        "quality_flow.yaml");
+    const FlowAnalysis f = analyse_flow(sc);
+    // First visit: fail 0.8 (to fix, then good); pass 0.2 (defective, leaves). Good units
+    // fail 0.1 each visit: expected visits of a good unit 1 / 0.9.
+    const double visits_aoi = 1.0 + 0.8 / 0.9;
+    CHECK(f.arrival_rate[0] == Approx(2.0));
+    CHECK(f.arrival_rate[1] == Approx(2.0));
+    CHECK(f.arrival_rate[2] == Approx(2.0 * visits_aoi));
+    CHECK(f.arrival_rate[3] == Approx(2.0 * (visits_aoi - 1.0)));
+    CHECK(f.arrival_rate[4] == Approx(2.0));
+    CHECK(f.arrival_rate[5] == Approx(2.0 * (1 - 0.25)));  // lost unless one of two sends lands
+    // Shift-averaged servers: 2 x 5 / 10 = 1.
+    CHECK(f.utilization[2] == Approx(2.0 * visits_aoi * 0.2));
+    CHECK(f.utilization[4] == Approx(8.0));  // link: in transit, lambda x E[delay]
+    CHECK_FALSE(f.any_saturated());
+}
+
 TEST_CASE("a trapping loop has no solution", "[flow]") {
     Scenario sc;
     StageSpec in;
@@ -80,5 +114,8 @@ TEST_CASE("a trapping loop has no solution", "[flow]") {
     b.name = "b";
     b.routes = {to(1)};
     sc.stages = {in, a, b};
-    CHECK_THROWS_AS(analyse_flow(sc), std::invalid_argument);
+    CHECK_THROWS_AS(analyse_flow(sc), std::runtime_error);
+    CHECK_THROWS_WITH(analyse_flow(sc),
+                      "the loop a -> b -> a has no exit: every order that "
+                      "enters it circulates forever");
 }

@@ -123,9 +123,9 @@ TEST_CASE("--set errors that only the tree can find", "[overrides]") {
     REQUIRE(yaml.size() == 1);
     CHECK(yaml[0].message.find("not valid YAML") != std::string::npos);
 
-    const auto reserved = errors_with({"stages.smt.breakdowns.repair=3"});
+    const auto reserved = errors_with({"stages.smt.initial_wip=3"});
     REQUIRE(reserved.size() == 1);
-    CHECK(reserved[0].message.find("`breakdowns` is part of the qosim format") == 0);
+    CHECK(reserved[0].message.find("`initial_wip` is part of the qosim format") == 0);
 }
 
 TEST_CASE("problems with an override's value point at the override, not at the file",
@@ -150,6 +150,73 @@ TEST_CASE("problems with an override's value point at the override, not at the f
 
     // Several bad items: all reported, override problems first.
     CHECK(errors_with({"stages.smt.srvers=3", "run.horizon=-1", "bogus"}).size() == 3);
+}
+
+TEST_CASE("--set reaches the fault and quality keys", "[overrides][quality]") {
+    const std::string quality = std::string(QOSIM_TEST_DATA_DIR) + "/good/quality.yaml";
+    const Scenario sc =
+        load_scenario(quality, {"stages.aoi.detect_prob=0.98", "faults.0.duration=10",
+                                "stages.smt.breakdowns.clock=calendar",
+                                "stages.smt.shifts.servers.0.servers=2", "stages.ship.retry.max=5",
+                                "stages.orders.on_scrap=remake", "stages.rework.defect_prob=0.01",
+                                "routes.4.when=fail", "routes.5.when=pass", "routes.6.when=pass"});
+    const auto& aoi = sc.stages[index_of(sc, "aoi")];
+    CHECK(aoi.detect_prob == 0.98);
+    CHECK(sc.faults[0].duration == 10);
+    const auto& smt = sc.stages[index_of(sc, "smt")];
+    CHECK(smt.breakdowns->clock == BreakdownClock::calendar);
+    CHECK(smt.shifts->windows.back().servers == 2);  // item 0 in the file is [16, 24)
+    CHECK(sc.stages[index_of(sc, "ship")].retry->max == 5);
+    CHECK(sc.stages[index_of(sc, "orders")].on_scrap == OnScrap::remake);
+    CHECK(sc.stages[index_of(sc, "rework")].defect_prob == 0.01);
+    // aoi's pass and fail routes swapped (odd, but valid): the groups are formed anew.
+    REQUIRE(aoi.routes.size() == 3);
+    CHECK(aoi.routes[0].to == index_of(sc, "final"));
+    CHECK(aoi.routes[0].when == RouteWhen::fail);
+    CHECK(aoi.routes[0].prob == 1.0);
+    CHECK(aoi.routes[1].when == RouteWhen::pass);
+    CHECK(aoi.routes[1].prob == 0.8);
+    CHECK(aoi.routes[2].to == kScrapTarget);
+    CHECK(aoi.routes[2].when == RouteWhen::pass);
+    // ... and moving one route between groups breaks both.
+    try {
+        (void)load_scenario(quality, {"routes.5.when=pass"});
+        FAIL("expected ScenarioError");
+    } catch (const ScenarioError& e) {
+        REQUIRE(e.diagnostics().size() == 2);
+        CHECK(e.diagnostics()[0].message ==
+              "`aoi` has 2 `when: pass` routes, so each needs a `prob`");
+        CHECK(e.diagnostics()[1].message ==
+              "the only `when: fail` route out of `aoi` must have prob 1 (or none), got 0.2");
+    }
+
+    // A new fault can be created whole; problems point at the override.
+    const Scenario added =
+        load_scenario(quality, {"faults.1={stage: aoi, kind: outage, at: 1, duration: 2}"});
+    CHECK(added.faults[1].stage == index_of(added, "aoi"));
+    try {
+        (void)load_scenario(quality, {"faults.2.factor=-1", "stages.aoi.detect_prob=2"});
+        FAIL("expected ScenarioError");
+    } catch (const ScenarioError& e) {
+        REQUIRE(e.diagnostics().size() == 2);
+        for (const auto& d : e.diagnostics()) CHECK(d.loc.line == 0);
+        CHECK(e.diagnostics()[0].path == "stages.aoi.detect_prob");  // stages before faults
+        CHECK(e.diagnostics()[1].loc.file == "--set faults.2.factor=-1");
+    }
+    // A key that applies to another stage type, created by --set, is refused by type.
+    try {
+        (void)load_scenario(quality, {"stages.aoi.defect_prob=0.5"});
+        FAIL("expected ScenarioError");
+    } catch (const ScenarioError& e) {
+        REQUIRE(e.diagnostics().size() == 1);
+        CHECK(e.diagnostics()[0].message == "`defect_prob` does not apply to an inspection stage");
+    }
+    CHECK(check_override_path("faults.0.kind", SourceLoc{"--set x", 0, 0}).empty());
+    CHECK(
+        check_override_path("stages.a.shifts.servers.1.from", SourceLoc{"--set x", 0, 0}).empty());
+    const auto typo = check_override_path("faults.0.duratoin", SourceLoc{"--set x", 0, 0});
+    REQUIRE(typo.size() == 1);
+    CHECK(typo[0].hint == "did you mean `duration`?");
 }
 
 TEST_CASE("check_override_path validates a path against the schema alone", "[overrides]") {

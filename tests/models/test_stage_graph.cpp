@@ -126,3 +126,72 @@ TEST_CASE("the loader runs the graph checks and names the stages", "[graph][load
     REQUIRE(self.size() == 1);
     CHECK(self[0].message.find("stage `fix` routes only to itself") != std::string::npos);
 }
+
+TEST_CASE("scrap is one extra vertex and counts as an exit", "[graph]") {
+    // in -> a; a -> scrap (pass) or -> b (fail); b -> a: the loop a <-> b leaves via scrap.
+    auto sc = graph({{"in", src}, {"a", StageType::inspection}, {"b", stn}, {"out", snk}},
+                    {{0, 1, 1.0}, {1, 2, 1.0}, {2, 1, 1.0}});
+    Route scrap;
+    scrap.to = kScrapTarget;
+    scrap.when = RouteWhen::pass;
+    sc.stages[1].routes.push_back(scrap);
+    sc.stages[1].routes[0].when = RouteWhen::fail;
+    const StageGraph g = build_stage_graph(sc);
+    REQUIRE(boost::num_vertices(g) == 5);
+    CHECK(g[4].is_scrap);
+    CHECK(g[4].name == "scrap");
+    CHECK(boost::in_degree(4, g) == 1);
+    CHECK(boost::out_degree(4, g) == 0);
+    CHECK(closed_loops(sc).empty());
+    CHECK(can_reach_sink(sc) == std::vector<bool>{true, true, true, true});
+    CHECK(reachable_from_sources(sc) == std::vector<bool>{true, true, true, false});
+    // Without any scrap route there is no scrap vertex.
+    CHECK(boost::num_vertices(
+              build_stage_graph(graph({{"in", src}, {"out", snk}}, {{0, 1, 1.0}}))) == 2);
+
+    const std::string dot = to_graphviz(sc);
+    CHECK(dot.find("4[label=\"scrap\", shape=octagon]") != std::string::npos);
+    CHECK(dot.find("1->4 [label=\"pass\"]") != std::string::npos);
+    CHECK(dot.find("1->2 [label=\"fail\"]") != std::string::npos);
+}
+
+TEST_CASE("the loader: scrap is an exit for the graph, remaking is a question of probability",
+          "[graph][loader][quality]") {
+    const std::string yaml =
+        "run: {horizon: 10}\n"
+        "stages:\n"
+        "  in: {type: source, interarrival: 1, on_scrap: MODE}\n"
+        "  a: {type: station, service: 0.5}\n"
+        "  out: {type: sink}\n"
+        "routes:\n  - {from: in, to: a}\n  - {from: a, to: scrap}\n";
+    const auto with = [&yaml](const std::string& mode) {
+        std::string y = yaml;
+        y.replace(y.find("MODE"), 4, mode);
+        return errors_of(y);
+    };
+    // Cancelled: every order ends (cancelled); `out` is never reached, which is allowed only
+    // if something routes there ...
+    const auto cancel = with("cancel");
+    REQUIRE(cancel.size() == 1);
+    CHECK(cancel[0].message == "stage `out` cannot be reached from any source");
+    // ... remade: half the attempts get out; with an exit of prob 0, none ever does.
+    const auto split = [&yaml](const std::string& scrap, const std::string& out) {
+        std::string y = yaml;
+        y.replace(y.find("MODE"), 4, "remake");
+        const std::string routed = "  - {from: a, to: scrap}\n";
+        y.replace(y.find(routed), routed.size(),
+                  "  - {from: a, to: scrap, prob: " + scrap +
+                      "}\n  - {from: a, to: out, prob: " + out + "}\n");
+        return y;
+    };
+    CHECK(errors_of(split("0.5", "0.5")).empty());
+    const std::string forever = split("1", "0");
+    const auto remade = errors_of(forever);
+    REQUIRE(remade.size() == 1);
+    CHECK(remade[0].path == "stages.in");
+    CHECK(remade[0].loc.line == 3);
+    CHECK(remade[0].message ==
+          "the loop in -> a -> scrap (remake) -> in has no exit: every order that enters it "
+          "circulates forever");
+    CHECK(remade[0].hint.find("on_scrap: cancel") != std::string::npos);
+}
