@@ -31,6 +31,25 @@ constexpr const char* kDefects = "defects";
 constexpr const char* kInspection = "inspection";
 constexpr const char* kLoss = "loss";
 constexpr const char* kBreakdowns = "breakdowns";
+constexpr const char* kProducts = "products";
+constexpr const char* kSurvey = "survey";
+constexpr const char* kInitialWip = "initial_wip";
+
+// Lead-time batches kept for MSER-5 before neighbours are merged (memory stays bounded).
+constexpr std::size_t kMaxBatches = 4096;
+
+// The routes a product class takes out of a stage: its own (`product:`) if it has any there,
+// otherwise the shared routes without `product`.
+std::vector<Route> routes_for(const std::vector<Route>& routes, std::optional<std::size_t> product) {
+    std::vector<Route> own, shared;
+    for (const Route& r : routes) {
+        if (!r.product)
+            shared.push_back(r);
+        else if (product && *r.product == *product)
+            own.push_back(r);
+    }
+    return own.empty() ? shared : own;
+}
 
 RouteTable make_table(const std::vector<Route>& routes, RouteWhen when, bool filter) {
     RouteTable t;
@@ -58,13 +77,18 @@ int servers_at(const Shifts& shifts, double phase) {
 
 }  // namespace
 
-Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uint64_t seed)
+Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uint64_t seed,
+                   const RunOptions& options)
     : scenario_(scenario),
+      options_(options),
       replication_(replication),
       seed_(seed),
-      horizon_(scenario.run.horizon),
+      horizon_(scenario.run.orders ? kInf : scenario.run.horizon),
       warmup_(scenario.run.warmup),
       control_handler_(static_cast<std::uint32_t>(scenario.stages.size())) {
+    order_limit_ = scenario.run.orders.value_or(0);
+    const std::size_t classes = std::max<std::size_t>(1, scenario.products.size());
+    classes_.resize(scenario.products.size());
     stages_.resize(scenario.stages.size());
     for (std::size_t i = 0; i < scenario.stages.size(); ++i) {
         const StageSpec& spec = scenario.stages[i];
@@ -72,17 +96,25 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
         st.spec = &spec;
         st.type = spec.type;
         st.is_station = spec.type == StageType::station || spec.type == StageType::inspection;
-        if (spec.type == StageType::inspection) {
-            // Routes with a matching `when` win; routes without one serve both outcomes.
-            const bool pass = has_when(spec.routes, RouteWhen::pass);
-            const bool fail = has_when(spec.routes, RouteWhen::fail);
-            st.routes = make_table(spec.routes, pass ? RouteWhen::pass : RouteWhen::any, true);
-            st.fail_routes = make_table(spec.routes, fail ? RouteWhen::fail : RouteWhen::any, true);
-            if (st.routes.to.empty() || st.fail_routes.to.empty())
-                throw std::invalid_argument("inspection " + spec.name +
-                                            " needs a route for passed and for failed units");
-        } else {
-            st.routes = make_table(spec.routes, RouteWhen::any, false);
+        st.is_repair = spec.type == StageType::station && spec.repairs;
+        for (std::size_t c = 0; c < classes; ++c) {
+            std::optional<std::size_t> product;
+            if (!scenario.products.empty()) product = c;
+            const std::vector<Route> mine = routes_for(spec.routes, product);
+            if (spec.type == StageType::inspection) {
+                // Routes with a matching `when` win; routes without one serve both outcomes.
+                const bool pass = has_when(mine, RouteWhen::pass);
+                const bool fail = has_when(mine, RouteWhen::fail);
+                st.routes.push_back(make_table(mine, pass ? RouteWhen::pass : RouteWhen::any, true));
+                st.fail_routes.push_back(
+                    make_table(mine, fail ? RouteWhen::fail : RouteWhen::any, true));
+            } else {
+                st.routes.push_back(make_table(mine, RouteWhen::any, false));
+            }
+            const sim::Distribution* service = &spec.service;
+            for (const auto& [p, dist] : spec.service_by_product)
+                if (product && p == *product) service = &dist;
+            st.service_by_class.push_back(service);
         }
         st.route_rng = sim::RandomStream(seed, replication, spec.name, kRouting);
         st.defect_prob = spec.type == StageType::link ? spec.damage_prob : spec.defect_prob;
@@ -92,6 +124,17 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
             st.arrival_rng = sim::RandomStream(seed, replication, spec.name, kArrivals);
             st.due_rng = sim::RandomStream(seed, replication, spec.name, kDue);
             st.arrival_timer = events_.make_timer();
+            st.product_rng = sim::RandomStream(seed, replication, spec.name, kProducts);
+            {
+                double cum = 0.0;
+                for (std::size_t p = 0; p < scenario.products.size(); ++p) {
+                    if (scenario.products[p].source != i) continue;
+                    cum += scenario.products[p].share;
+                    st.product_ids.push_back(static_cast<std::uint32_t>(p));
+                    st.product_cum.push_back(cum);
+                }
+                if (!st.product_cum.empty()) st.product_cum.back() = 1.0;
+            }
             break;
         case StageType::station:
         case StageType::inspection: {
@@ -119,7 +162,12 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
             st.defect_rng = sim::RandomStream(seed, replication, spec.name, kDefects);
             st.loss_rng = sim::RandomStream(seed, replication, spec.name, kLoss);
             break;
-        case StageType::sink: break;
+        case StageType::sink:
+            if (spec.survey) {
+                st.survey_rng = sim::RandomStream(seed, replication, spec.name, kSurvey);
+                if (survey_sink_ == kNoStage) survey_sink_ = static_cast<std::uint32_t>(i);
+            }
+            break;
         }
     }
 }
@@ -173,6 +221,25 @@ ReplicationResult Pipeline::run() {
             }
         }
     }
+    if (options_.timeseries_window > 0.0)
+        events_.schedule(sim::Time(options_.timeseries_window), control_handler_,
+                         handler_token(static_cast<std::uint32_t>(Control::window), 0));
+    // Orders already on the floor at time 0: created now by the first source, drawn from the
+    // station's own stream so the source's arrivals keep their numbers.
+    for (std::uint32_t s = 0; s < stages_.size(); ++s) {
+        StageState& st = stages_[s];
+        if (!st.is_station || st.spec->initial_wip == 0) continue;
+        std::uint32_t source = 0;
+        while (stages_[source].type != StageType::source) ++source;
+        sim::RandomStream rng(seed_, replication_, st.spec->name, kInitialWip);
+        for (std::int64_t n = 0; n < st.spec->initial_wip; ++n) {
+            const OrderId id = orders_.acquire();
+            orders_[id].cls = draw_class(stages_[source], rng);
+            create_order(source, id, rng);
+            trace(id, s, "initial_wip");
+            accept(s, id);
+        }
+    }
     for (std::size_t f = 0; f < scenario_.faults.size(); ++f) {
         const Fault& fault = scenario_.faults[f];
         const auto index = static_cast<std::uint32_t>(f);
@@ -195,6 +262,7 @@ ReplicationResult Pipeline::run() {
                                 "; raise run.max_events or shorten run.horizon");
         if (ev.handler == control_handler_) {
             on_control(ev.token);
+            if (order_limit_ && concluded_total_ >= order_limit_) break;
             continue;
         }
         const StageState& st = stages_[ev.handler];
@@ -214,8 +282,11 @@ ReplicationResult Pipeline::run() {
         case StageType::link: on_link_event(ev.handler, ev.token); break;
         case StageType::sink: break;
         }
+        if (order_limit_ && concluded_total_ >= order_limit_) break;  // run.orders: all done
     }
-    now_ = horizon_;
+    end_ = order_limit_ ? now_ : horizon_;
+    now_ = end_;
+    if (options_.timeseries_window > 0.0 && end_ > window_start_) on_window_end();
     return collect();
 }
 
@@ -223,24 +294,50 @@ ReplicationResult Pipeline::run() {
 
 void Pipeline::on_source(std::uint32_t s) {
     StageState& st = stages_[s];
-    const StageSpec& spec = *st.spec;
-    st.next_arrival = now_ + spec.interarrival.sample(st.arrival_rng) / st.rate_factor;
-    events_.arm(st.arrival_timer, sim::Time(st.next_arrival), s, 0);
+    if (order_limit_ && created_total_ >= order_limit_) return;  // run.orders reached
+    st.next_arrival = now_ + st.spec->interarrival.sample(st.arrival_rng) / st.rate_factor;
+    if (!order_limit_ || created_total_ + 1 < order_limit_)
+        events_.arm(st.arrival_timer, sim::Time(st.next_arrival), s, 0);
 
     const OrderId id = orders_.acquire();
-    Order& o = orders_[id];
-    o.created = now_;
-    o.due = spec.due_in ? now_ + spec.due_in->sample(st.due_rng) : kInf;
-    o.entered = now_;
-    o.priority = 0;
-    o.source = s;
-    o.defect_origin = kNoStage;
-    o.first_stage = choose(st, st.routes);
-    ++created_;
+    orders_[id].cls = draw_class(st, st.product_rng);
+    create_order(s, id, st.due_rng);
     ++st.stats.departures;
+    enter(orders_[id].first_stage, id);
+}
+
+// The product class of a new order of source `st` (0 when it has no products).
+std::uint32_t Pipeline::draw_class(const StageState& st, sim::RandomStream& rng) {
+    if (st.product_ids.empty()) return 0;
+    const double u = rng.uniform01();
+    std::size_t k = 0;
+    while (u >= st.product_cum[k] && k + 1 < st.product_cum.size()) ++k;
+    return st.product_ids[k];
+}
+
+// Fills in a new order of `source` (its class already set), drawing its due date from `rng`.
+void Pipeline::create_order(std::uint32_t source, OrderId id, sim::RandomStream& rng) {
+    StageState& st = stages_[source];
+    const StageSpec& spec = *st.spec;
+    Order& o = orders_[id];
+    const Product* product = scenario_.products.empty() ? nullptr : &scenario_.products[o.cls];
+    const sim::Distribution* due = product && product->due_in ? &*product->due_in
+                                                               : (spec.due_in ? &*spec.due_in : nullptr);
+    o.created = now_;
+    o.due = due ? now_ + due->sample(rng) : kInf;
+    o.entered = now_;
+    o.priority = product ? product->priority : 0;
+    o.source = source;
+    o.defect_origin = kNoStage;
+    o.attempts = 0;
+    o.serial = created_total_++;
+    o.first_stage = choose(st, st.routes[o.cls]);
+    ++created_;
+    cum_created_ += 1;
+    if (!classes_.empty()) ++classes_[o.cls].created;
+    trace(id, source, "created");
     set_wip(orders_.live());
     check_wip();
-    enter(o.first_stage, id);
 }
 
 void Pipeline::on_service_done(std::uint32_t s, std::uint32_t k) {
@@ -251,24 +348,32 @@ void Pipeline::on_service_done(std::uint32_t s, std::uint32_t k) {
     set_busy(st, -1);
     stop_busy_clock(st, sv);
     Order& o = orders_[id];
+    trace(id, s, "done");
     if (st.type == StageType::inspection) {
         bool fail = false;
         if (o.defective()) {
             fail = st.inspect_rng.bernoulli(st.spec->detect_prob);
-            if (fail) ++st.stats.defects_detected;
+            if (fail) {
+                ++st.stats.defects_detected;
+                trace(id, s, "detected");
+            }
         } else {
             fail = st.inspect_rng.bernoulli(st.spec->false_alarm_prob);
-            if (fail) ++st.stats.false_alarms;
+            if (fail) {
+                ++st.stats.false_alarms;
+                trace(id, s, "false_alarm");
+            }
         }
-        forward(s, Sender{s, k}, id, fail ? st.fail_routes : st.routes);
+        forward(s, Sender{s, k}, id, fail ? st.fail_routes[o.cls] : st.routes[o.cls]);
         return;
     }
     if (st.spec->repairs && o.defective()) {
         o.defect_origin = kNoStage;
         ++st.stats.reworked;
+        trace(id, s, "repaired");
     }
-    damage(s, o);
-    forward(s, Sender{s, k}, id, st.routes);
+    damage(s, id);
+    forward(s, Sender{s, k}, id, st.routes[o.cls]);
 }
 
 void Pipeline::on_failure(std::uint32_t s, std::uint32_t k) {
@@ -308,8 +413,8 @@ void Pipeline::on_link_event(std::uint32_t s, OrderId id) {
         lose(s, id);
         return;
     case LinkPhase::travelling:
-        damage(s, o);
-        forward(s, Sender{s, id}, id, st.routes);
+        damage(s, id);
+        forward(s, Sender{s, id}, id, st.routes[o.cls]);
         return;
     }
 }
@@ -321,7 +426,53 @@ void Pipeline::on_control(std::uint32_t token) {
     case Control::shift: on_shift_change(index); break;
     case Control::fault_start: apply_fault(index, true); break;
     case Control::fault_end: apply_fault(index, false); break;
+    case Control::window:
+        on_window_end();
+        events_.schedule(sim::Time(now_ + options_.timeseries_window), control_handler_,
+                         handler_token(static_cast<std::uint32_t>(Control::window), 0));
+        break;
     }
+}
+
+Pipeline::Totals Pipeline::totals_now() const {
+    Totals t;
+    t.created = cum_created_;
+    t.delivered = cum_delivered_;
+    t.errors = cum_errors_;
+    t.concluded = cum_concluded_;
+    t.lead_sum = cum_lead_sum_;
+    t.wip_area = wip_area_before_ + wip_.area(now_);
+    for (const StageState& st : stages_) {
+        if (!st.is_station) continue;
+        t.busy.push_back(st.busy_area_before + st.stats.busy.area(now_));
+        t.staffed.push_back(st.staffed_area_before + st.stats.on.area(now_));
+    }
+    return t;
+}
+
+// Closes the time-series window [window_start_, now_) with the differences of the totals.
+void Pipeline::on_window_end() {
+    const Totals t = totals_now();
+    const Totals& a = window_start_totals_;
+    WindowResult w;
+    w.window_start = window_start_;
+    w.window_end = now_;
+    w.orders_created = t.created - a.created;
+    w.orders_delivered = t.delivered - a.delivered;
+    w.customer_errors = t.errors - a.errors;
+    const double concluded = t.concluded - a.concluded;
+    w.customer_error_rate = concluded > 0 ? w.customer_errors / concluded : 0.0;
+    const double span = now_ - window_start_;
+    w.wip_mean = span > 0 ? (t.wip_area - a.wip_area) / span : 0.0;
+    w.lead_time_mean = w.orders_delivered > 0 ? (t.lead_sum - a.lead_sum) / w.orders_delivered : 0.0;
+    for (std::size_t i = 0; i < t.busy.size(); ++i) {
+        const double busy = t.busy[i] - (a.busy.empty() ? 0.0 : a.busy[i]);
+        const double staffed = t.staffed[i] - (a.staffed.empty() ? 0.0 : a.staffed[i]);
+        w.utilization.push_back(staffed > 0 ? busy / staffed : 0.0);
+    }
+    windows_.push_back(std::move(w));
+    window_start_totals_ = t;
+    window_start_ = now_;
 }
 
 void Pipeline::on_shift_change(std::uint32_t s) {
@@ -405,13 +556,15 @@ void Pipeline::apply_fault(std::size_t index, bool starting) {
 
 // A stage damages a unit with its current defect probability. The draw is made for every
 // unit, good or not, so an upstream change in defects does not shift this stage's stream.
-void Pipeline::damage(std::uint32_t s, Order& o) {
+void Pipeline::damage(std::uint32_t s, OrderId id) {
     StageState& st = stages_[s];
+    Order& o = orders_[id];
     if (st.defect_prob <= 0.0) return;
     const bool hit = st.defect_rng.bernoulli(st.defect_prob);
     if (hit && !o.defective()) {
         o.defect_origin = s;
         ++st.stats.defects_introduced;
+        trace(id, s, "defect");
     }
 }
 
@@ -444,6 +597,7 @@ void Pipeline::enter(std::uint32_t s, OrderId order) {
 void Pipeline::accept(std::uint32_t s, OrderId order) {
     StageState& st = stages_[s];
     ++st.stats.arrivals;
+    trace(order, s, "arrive");
     switch (st.type) {
     case StageType::station:
     case StageType::inspection:
@@ -467,7 +621,7 @@ void Pipeline::accept(std::uint32_t s, OrderId order) {
         orders_[order].attempts = 0;
         link_attempt(s, order);
         break;
-    case StageType::sink: deliver(order); break;
+    case StageType::sink: deliver(s, order); break;
     case StageType::source: break;  // validation forbids routes into a source
     }
 }
@@ -505,7 +659,13 @@ void Pipeline::start_service(std::uint32_t s, std::uint32_t k, OrderId order) {
     st.stats.wait_q.add(wait);
     sv.order = order;
     sv.serving = true;
-    sv.full = st.spec->service.sample(st.service_rng) * st.service_factor;
+    Order& o = orders_[order];
+    sv.full = st.service_by_class[o.cls]->sample(st.service_rng) * st.service_factor;
+    if (!classes_.empty()) {
+        classes_[o.cls].busy_time += sv.full;
+        classes_[o.cls].direct_cost += sv.full * st.spec->cost.per_busy_time;
+    }
+    trace(order, s, "start");
     sv.service_end = now_ + sv.full;
     set_busy(st, +1);
     events_.arm(sv.service_timer, sim::Time(sv.service_end), s, handler_token(kServiceDone, k));
@@ -533,6 +693,7 @@ void Pipeline::forward(std::uint32_t from, Sender sender, OrderId order, const R
             st.stats.blocked.update(now_, st.blocked);
         }
         stages_[to].blocked_senders.push(sender);
+        trace(order, from, "blocked");
     }
 }
 
@@ -540,6 +701,11 @@ void Pipeline::forward(std::uint32_t from, Sender sender, OrderId order, const R
 void Pipeline::release(Sender sender) {
     StageState& st = stages_[sender.stage];
     ++st.stats.departures;
+    if (!classes_.empty()) {
+        const OrderId unit =
+            st.type == StageType::link ? sender.slot : st.servers[sender.slot].order;
+        classes_[orders_[unit].cls].direct_cost += st.spec->cost.per_unit;
+    }
     if (st.type == StageType::link) {
         --st.in_transit;
         st.stats.busy.update(now_, st.in_transit);
@@ -586,6 +752,7 @@ void Pipeline::refill(std::uint32_t s) {
 
 void Pipeline::scrap(std::uint32_t at_stage, OrderId id) {
     ++stages_[at_stage].stats.scrapped;
+    trace(id, at_stage, "scrapped");
     Order& o = orders_[id];
     StageState& source = stages_[o.source];
     if (source.spec->on_scrap == OnScrap::cancel) {
@@ -599,39 +766,106 @@ void Pipeline::scrap(std::uint32_t at_stage, OrderId id) {
         cancel(id);  // validation forbids it; never loop
         return;
     }
+    trace(id, o.source, "remade");
     enter(o.first_stage, id);
 }
 
-void Pipeline::deliver(OrderId id) {
+void Pipeline::deliver(std::uint32_t sink, OrderId id) {
     const Order& o = orders_[id];
     const double lead = now_ - o.created;
     lead_time_.add(lead);
     lead_time_q_.add(lead);
     ++delivered_;
+    cum_delivered_ += 1;
+    cum_lead_sum_ += lead;
     const bool late = now_ > o.due;
-    if (late) ++late_;
+    const Costs& pen = scenario_.costs;
+    double penalty = 0.0;
+    if (late) {
+        ++late_;
+        lateness_.add(now_ - o.due);
+        lateness_q_.add(now_ - o.due);
+        penalty += pen.late_penalty;
+    }
     if (o.defective()) {
         ++delivered_defective_;
         ++stages_[o.defect_origin].stats.defects_escaped;
+        penalty += pen.escape_penalty;
     }
-    if (late || o.defective()) ++customer_errors_;
-    orders_.release(id);
-    set_wip(orders_.live());
+    if (!classes_.empty()) {
+        ClassStats& c = classes_[o.cls];
+        ++c.delivered;
+        if (late) ++c.late;
+        c.lead.add(lead);
+        c.lead_q.add(lead);
+        c.direct_cost += penalty;
+    }
+    if (options_.record_lead_times) record_lead_time(lead);
+    trace(id, sink, "delivered");
+    conclude(id, late || o.defective(), sink);
 }
 
 void Pipeline::lose(std::uint32_t at_stage, OrderId id) {
     ++stages_[at_stage].stats.lost;
     ++lost_;
-    ++customer_errors_;
-    orders_.release(id);
-    set_wip(orders_.live());
+    if (!classes_.empty()) classes_[orders_[id].cls].direct_cost += scenario_.costs.lost_penalty;
+    trace(id, at_stage, "lost");
+    conclude(id, true, survey_sink_);
 }
 
 void Pipeline::cancel(OrderId id) {
     ++cancelled_;
-    ++customer_errors_;
+    if (!classes_.empty()) classes_[orders_[id].cls].direct_cost += scenario_.costs.lost_penalty;
+    trace(id, kNoTraceStage, "cancelled");
+    conclude(id, true, survey_sink_);
+}
+
+// Every order concludes once (delivered, lost or cancelled): count it, let its customer answer
+// the survey of `sink` (if it runs one), and free its slot.
+void Pipeline::conclude(OrderId id, bool error, std::uint32_t sink) {
+    const Order& o = orders_[id];
+    ++concluded_total_;
+    cum_concluded_ += 1;
+    if (error) {
+        ++customer_errors_;
+        cum_errors_ += 1;
+    }
+    if (!classes_.empty()) {
+        ClassStats& c = classes_[o.cls];
+        ++c.concluded;
+        if (error) ++c.errors;
+    }
+    if (sink != kNoStage && stages_[sink].spec->survey) {
+        const Survey& survey = *stages_[sink].spec->survey;
+        const double p = std::min(1.0, survey.response_rate * (error ? survey.bias : 1.0));
+        if (stages_[sink].survey_rng.bernoulli(p)) {
+            ++survey_responses_;
+            if (error) ++survey_errors_;
+        }
+    }
     orders_.release(id);
     set_wip(orders_.live());
+}
+
+void Pipeline::trace(OrderId id, std::uint32_t stage, const char* event) {
+    if (options_.trace)
+        options_.trace->record(TraceRecord{now_, orders_[id].serial, stage, event});
+}
+
+// Lead times in batches of `batch_size_` deliveries; when the series is full, neighbouring
+// batches merge and the batch size doubles, so memory stays bounded.
+void Pipeline::record_lead_time(double lead) {
+    batch_sum_ += lead;
+    if (++batch_count_ < batch_size_) return;
+    batches_.emplace_back(now_, batch_sum_ / static_cast<double>(batch_size_));
+    batch_sum_ = 0.0;
+    batch_count_ = 0;
+    if (batches_.size() < kMaxBatches) return;
+    for (std::size_t i = 0; i < batches_.size() / 2; ++i)
+        batches_[i] = {batches_[2 * i + 1].first,
+                       (batches_[2 * i].second + batches_[2 * i + 1].second) / 2.0};
+    batches_.resize(batches_.size() / 2);
+    batch_size_ *= 2;
 }
 
 // --- servers ----------------------------------------------------------------------------------
@@ -749,8 +983,11 @@ void Pipeline::check_wip() {
 }
 
 void Pipeline::reset_statistics() {
+    wip_area_before_ += wip_.area(now_);
     for (StageState& st : stages_) {
         StageStats& s = st.stats;
+        st.busy_area_before += s.busy.area(now_);
+        st.staffed_area_before += s.on.area(now_);
         s.arrivals = s.departures = s.lost = 0;
         s.defects_introduced = s.defects_detected = s.defects_escaped = 0;
         s.false_alarms = s.reworked = s.scrapped = s.breakdowns = 0;
@@ -764,17 +1001,28 @@ void Pipeline::reset_statistics() {
     }
     created_ = delivered_ = delivered_defective_ = lost_ = cancelled_ = late_ = 0;
     customer_errors_ = 0;
+    survey_responses_ = survey_errors_ = 0;
     lead_time_.reset();
     lead_time_q_.reset();
+    lateness_.reset();
+    lateness_q_.reset();
+    for (ClassStats& c : classes_) {
+        c.created = c.delivered = c.concluded = c.errors = c.late = 0;
+        c.busy_time = c.direct_cost = 0.0;
+        c.lead.reset();
+        c.lead_q.reset();
+    }
     wip_.reset(now_, static_cast<double>(orders_.live()));
 }
 
-ReplicationResult Pipeline::collect() const {
+ReplicationResult Pipeline::collect() {
+    const double end = end_;
     ReplicationResult r;
     r.replication = replication_;
     r.seed = seed_;
-    const double T = horizon_ - warmup_;
+    const double T = std::max(0.0, end - warmup_);
     r.observed_time = T;
+    r.warmup = warmup_;
     r.events = static_cast<double>(events_count_);
     r.orders_created = static_cast<double>(created_);
     r.orders_delivered = static_cast<double>(delivered_);
@@ -792,6 +1040,8 @@ ReplicationResult Pipeline::collect() const {
     r.lead_time_p95 = lead_time_q_.quantile(0.95);
     r.lead_time_p99 = lead_time_q_.quantile(0.99);
     r.lead_time_max = lead_time_.max();
+    r.lateness_mean = lateness_.mean();
+    r.lateness_p95 = lateness_q_.quantile(0.95);
     r.on_time_rate =
         delivered_ ? static_cast<double>(delivered_ - late_) / static_cast<double>(delivered_)
                    : 1.0;
@@ -803,8 +1053,9 @@ ReplicationResult Pipeline::collect() const {
         r.loss_rate = static_cast<double>(lost_ + cancelled_) / concluded;
         r.customer_error_rate = static_cast<double>(customer_errors_) / concluded;
     }
-    r.wip_mean = wip_.mean(horizon_);
+    r.wip_mean = T > 0 ? wip_.mean(end) : 0.0;
 
+    double shared_cost = 0.0;  // idle and repair cost, shared among products by busy time
     r.stages.resize(stages_.size());
     for (std::size_t i = 0; i < stages_.size(); ++i) {
         const StageState& st = stages_[i];
@@ -827,21 +1078,22 @@ ReplicationResult Pipeline::collect() const {
         r.breakdowns += out.breakdowns;
         if (st.is_station) {
             const double servers = static_cast<double>(st.servers.size());
-            const double busy_area = s.busy.area(horizon_);
-            const double on_area = s.on.area(horizon_);  // staffed server-time
-            const double down_area = s.down.area(horizon_);
+            const double busy_area = s.busy.area(end);
+            const double on_area = s.on.area(end);  // staffed server-time
+            const double down_area = s.down.area(end);
             out.utilization = on_area > 0 ? busy_area / on_area : 0.0;
             out.availability = servers * T > 0 ? 1.0 - down_area / (servers * T) : 1.0;
             out.downtime = down_area;
-            out.queue_len_mean = s.queue.mean(horizon_);
+            out.queue_len_mean = T > 0 ? s.queue.mean(end) : 0.0;
             out.wait_mean = s.wait.mean();
             out.wait_p95 = s.wait_q.quantile(0.95);
-            out.blocked_time = s.blocked.area(horizon_);
+            out.blocked_time = s.blocked.area(end);
+            out.busy_time = busy_area;
+            out.idle_time = on_area - busy_area;
             const StageCost& c = st.spec->cost;
             // Costs are per time unit (converted by the loader); staffed servers that are
             // blocked or down count as idle.
-            const double resource =
-                c.per_busy_time * busy_area + c.per_idle_time * (on_area - busy_area);
+            const double resource = c.per_busy_time * busy_area + c.per_idle_time * out.idle_time;
             const double units = c.per_unit * out.departures;
             const double repairs =
                 st.spec->breakdowns ? st.spec->breakdowns->cost_per_repair * out.breakdowns : 0.0;
@@ -849,20 +1101,65 @@ ReplicationResult Pipeline::collect() const {
             r.cost_resource += resource;
             r.cost_units += units;
             r.cost_repairs += repairs;
+            shared_cost += c.per_idle_time * out.idle_time + repairs;
+            if (st.type == StageType::inspection) r.cost_appraisal += out.cost;
+            if (st.is_repair) r.cost_internal_failure += resource + units;
         } else if (st.type == StageType::link) {
-            out.utilization = s.busy.mean(horizon_);  // mean units in transit
+            out.utilization = T > 0 ? s.busy.mean(end) : 0.0;  // mean units in transit
             const double units = st.spec->cost.per_unit * out.departures;
             out.cost = units;
             r.cost_units += units;
         }
     }
+    r.cost_internal_failure += r.cost_repairs;
     r.internal_errors = r.defects_detected + r.false_alarms + r.scrapped + r.reworked + r.breakdowns;
     const Costs& pen = scenario_.costs;
     r.cost_penalties = pen.late_penalty * static_cast<double>(late_) +
                        pen.escape_penalty * static_cast<double>(delivered_defective_) +
                        pen.lost_penalty * static_cast<double>(lost_ + cancelled_);
+    r.cost_external_failure = r.cost_penalties;
     r.total_cost = r.cost_resource + r.cost_units + r.cost_repairs + r.cost_penalties;
     r.cost_per_order = delivered_ ? r.total_cost / static_cast<double>(delivered_) : 0.0;
+
+    double busy_all = 0.0;
+    for (const ClassStats& c : classes_) busy_all += c.busy_time;
+    for (const ClassStats& c : classes_) {
+        ClassResult out;
+        out.orders_created = static_cast<double>(c.created);
+        out.orders_delivered = static_cast<double>(c.delivered);
+        out.orders_concluded = static_cast<double>(c.concluded);
+        out.customer_errors = static_cast<double>(c.errors);
+        out.lead_time_mean = c.lead.mean();
+        out.lead_time_p95 = c.lead_q.quantile(0.95);
+        out.on_time_rate = c.delivered ? static_cast<double>(c.delivered - c.late) /
+                                             static_cast<double>(c.delivered)
+                                       : 1.0;
+        out.customer_error_rate =
+            c.concluded ? static_cast<double>(c.errors) / static_cast<double>(c.concluded) : 0.0;
+        const double cost =
+            c.direct_cost + (busy_all > 0 ? shared_cost * c.busy_time / busy_all : 0.0);
+        out.cost_per_order = c.delivered ? cost / static_cast<double>(c.delivered) : 0.0;
+        r.classes.push_back(out);
+    }
+
+    r.has_survey = survey_sink_ != kNoStage;
+    if (r.has_survey) {
+        r.survey_responses = static_cast<double>(survey_responses_);
+        if (survey_responses_ > 0) {
+            // Wilson score interval (Wilson 1927) at 95 %.
+            const double n = r.survey_responses;
+            const double p = static_cast<double>(survey_errors_) / n;
+            const double z = 1.959963984540054;
+            const double z2n = z * z / n;
+            const double centre = (p + z2n / 2) / (1 + z2n);
+            const double half = z * std::sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
+            r.survey_error_rate = p;
+            r.survey_ci95_low = std::max(0.0, centre - half);
+            r.survey_ci95_high = std::min(1.0, centre + half);
+        }
+    }
+    r.windows = std::move(windows_);
+    r.lead_time_batches = std::move(batches_);
     return r;
 }
 

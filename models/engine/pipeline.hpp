@@ -7,6 +7,7 @@
 #include "models/engine/order_pool.hpp"
 #include "models/engine/order_queue.hpp"
 #include "models/engine/ring.hpp"
+#include "models/run/replication.hpp"
 #include "models/run/result.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/event_queue.hpp"
@@ -70,13 +71,35 @@ struct Server {
     bool broken = false;          ///< a breakdown (not an outage) is being repaired
 };
 
+/// Per-product (class) statistics since the end of warm-up.
+struct ClassStats {
+    std::uint64_t created = 0;
+    std::uint64_t delivered = 0;
+    std::uint64_t concluded = 0;
+    std::uint64_t errors = 0;
+    std::uint64_t late = 0;
+    double busy_time = 0.0;    ///< service time its units took
+    double direct_cost = 0.0;  ///< busy-time, per-unit and penalty cost of its units
+    sim::Tally lead;
+    sim::QuantileSketch lead_q;
+};
+
 /// Run-time state of one stage; only the members of its type are used.
 struct StageState {
     const StageSpec* spec = nullptr;
     StageType type = StageType::station;
     bool is_station = false;  ///< station or inspection
-    RouteTable routes;        ///< every route (pass routes for an inspection)
-    RouteTable fail_routes;   ///< inspection only: where failed units go
+    bool is_repair = false;   ///< repairs: true (internal-failure cost)
+    /// Route tables per product class: every route (pass routes for an inspection) ...
+    std::vector<RouteTable> routes;
+    /// ... and, for an inspection, where failed units go.
+    std::vector<RouteTable> fail_routes;
+    std::vector<const sim::Distribution*> service_by_class;  ///< station: per product class
+    // source: its products' indices and cumulative shares (empty: no products)
+    std::vector<std::uint32_t> product_ids;
+    std::vector<double> product_cum;
+    sim::RandomStream product_rng{0};
+    sim::RandomStream survey_rng{0};  ///< sink with a survey
     sim::RandomStream route_rng{0};
     sim::RandomStream defect_rng{0};   ///< station defects / link damage
     sim::RandomStream inspect_rng{0};  ///< inspection outcomes
@@ -111,15 +134,25 @@ struct StageState {
     OrderQueue queue;
     Ring<Sender> blocked_senders;  ///< upstream units waiting for a place here, FIFO
     StageStats stats;
+    // cumulative areas before the warm-up reset (time series)
+    double busy_area_before = 0.0;
+    double staffed_area_before = 0.0;
 };
 
 /// A control event: warm-up end, a shift change, a fault starting or ending.
-enum class Control : std::uint32_t { warmup = 0, shift = 1, fault_start = 2, fault_end = 3 };
+enum class Control : std::uint32_t {
+    warmup = 0,
+    shift = 1,
+    fault_start = 2,
+    fault_end = 3,
+    window = 4,
+};
 
 /// One replication of a scenario. Build, run() once, read the result.
 class Pipeline {
 public:
-    Pipeline(const Scenario& scenario, std::uint64_t replication, std::uint64_t seed);
+    Pipeline(const Scenario& scenario, std::uint64_t replication, std::uint64_t seed,
+             const RunOptions& options);
 
     /// Runs to the horizon and returns the measured figures. Throws RunLimitError.
     ReplicationResult run();
@@ -132,6 +165,9 @@ private:
     void on_repair_done(std::uint32_t s, std::uint32_t k);
     void on_link_event(std::uint32_t s, OrderId order);
     void on_control(std::uint32_t token);
+    void on_window_end();
+    void create_order(std::uint32_t source, OrderId id, sim::RandomStream& rng);
+    [[nodiscard]] static std::uint32_t draw_class(const StageState& st, sim::RandomStream& rng);
     void on_shift_change(std::uint32_t s);
     void apply_fault(std::size_t index, bool starting);
 
@@ -145,11 +181,14 @@ private:
     void release(Sender sender);
     void refill(std::uint32_t s);
     void scrap(std::uint32_t at_stage, OrderId order);
-    void damage(std::uint32_t s, Order& o);
-    void deliver(OrderId order);
+    void damage(std::uint32_t s, OrderId id);
+    void deliver(std::uint32_t sink, OrderId order);
+    void record_lead_time(double lead);
     void lose(std::uint32_t at_stage, OrderId order);
     void cancel(OrderId order);
     [[nodiscard]] std::uint32_t choose(StageState& st, const RouteTable& table);
+    void conclude(OrderId id, bool error, std::uint32_t sink);  ///< counts + survey
+    void trace(OrderId id, std::uint32_t stage, const char* event);
 
     // servers
     [[nodiscard]] static bool available(const Server& sv) { return sv.down == 0 && sv.on_shift; }
@@ -165,12 +204,13 @@ private:
     void set_wip(std::uint64_t wip);
     void check_wip();
     void reset_statistics();
-    ReplicationResult collect() const;
+    ReplicationResult collect();
     [[nodiscard]] std::uint32_t handler_token(std::uint32_t kind, std::uint32_t index) const {
         return (kind << 24) | index;
     }
 
     const Scenario& scenario_;
+    RunOptions options_;
     std::uint64_t replication_;
     std::uint64_t seed_;
     double now_ = 0.0;
@@ -180,6 +220,11 @@ private:
     sim::EventQueue events_;
     OrderPool orders_;
     std::vector<StageState> stages_;
+    std::uint32_t survey_sink_ = kNoStage;  ///< first sink with a survey (lost orders answer it)
+    std::uint64_t order_limit_ = 0;         ///< run.orders; 0 = run to the horizon
+    std::uint64_t created_total_ = 0;       ///< never reset (order limit, serials)
+    std::uint64_t concluded_total_ = 0;
+    double end_ = 0.0;                      ///< when the run stopped
 
     // run-level statistics since warm-up
     std::uint64_t events_count_ = 0;
@@ -192,7 +237,31 @@ private:
     std::uint64_t customer_errors_ = 0;
     sim::Tally lead_time_;
     sim::QuantileSketch lead_time_q_;
+    sim::Tally lateness_;
+    sim::QuantileSketch lateness_q_;
     sim::TimeWeighted wip_;
+    std::uint64_t survey_responses_ = 0;
+    std::uint64_t survey_errors_ = 0;
+    std::vector<ClassStats> classes_;
+
+    // time series: cumulative counters never reset, and the last window's snapshot
+    struct Totals {
+        double created = 0, delivered = 0, errors = 0, concluded = 0, lead_sum = 0, wip_area = 0;
+        std::vector<double> busy, staffed;
+    };
+    Totals totals_now() const;
+    double wip_area_before_ = 0.0;
+    double cum_created_ = 0, cum_delivered_ = 0, cum_errors_ = 0, cum_concluded_ = 0;
+    double cum_lead_sum_ = 0;
+    Totals window_start_totals_;
+    double window_start_ = 0.0;
+    std::vector<WindowResult> windows_;
+
+    // lead-time batches for MSER-5
+    std::vector<std::pair<double, double>> batches_;
+    std::uint64_t batch_size_ = 5;
+    std::uint64_t batch_count_ = 0;
+    double batch_sum_ = 0.0;
 };
 
 }  // namespace qosim::models::detail

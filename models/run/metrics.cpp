@@ -9,6 +9,7 @@ namespace {
 
 using R = ReplicationResult;
 using S = StageResult;
+using C = ClassResult;
 
 // Order = column order in runs.csv (SPEC §4 fixed columns first, then extensions).
 constexpr std::array kRunMetrics{
@@ -47,7 +48,17 @@ constexpr std::array kRunMetrics{
     RunMetric{"cost_units", &R::cost_units, false, "money"},
     RunMetric{"cost_repairs", &R::cost_repairs, false, "money"},
     RunMetric{"cost_penalties", &R::cost_penalties, false, "money"},
+    RunMetric{"cost_appraisal", &R::cost_appraisal, false, "money"},
+    RunMetric{"cost_internal_failure", &R::cost_internal_failure, false, "money"},
+    RunMetric{"cost_external_failure", &R::cost_external_failure, false, "money"},
+    RunMetric{"lateness_mean", &R::lateness_mean, false, "time"},
+    RunMetric{"lateness_p95", &R::lateness_p95, false, "time"},
+    RunMetric{"warmup", &R::warmup, false, "time"},
     RunMetric{"observed_time", &R::observed_time, false, "time"},
+    RunMetric{"survey_responses", &R::survey_responses, true, "count", MetricPresence::survey},
+    RunMetric{"survey_error_rate", &R::survey_error_rate, false, "share", MetricPresence::survey},
+    RunMetric{"survey_ci95_low", &R::survey_ci95_low, false, "share", MetricPresence::survey},
+    RunMetric{"survey_ci95_high", &R::survey_ci95_high, false, "share", MetricPresence::survey},
 };
 
 constexpr std::array kStageMetrics{
@@ -70,11 +81,31 @@ constexpr std::array kStageMetrics{
     StageMetric{"false_alarms", &S::false_alarms, true},
     StageMetric{"reworked", &S::reworked, true},
     StageMetric{"scrapped", &S::scrapped, true},
+    StageMetric{"busy_time", &S::busy_time, false},
+    StageMetric{"idle_time", &S::idle_time, false},
+};
+
+// classes.csv (SPEC §4 fixed columns first).
+constexpr std::array kClassMetrics{
+    ClassMetric{"orders_created", &C::orders_created, true},
+    ClassMetric{"orders_delivered", &C::orders_delivered, true},
+    ClassMetric{"lead_time_mean", &C::lead_time_mean, false},
+    ClassMetric{"lead_time_p95", &C::lead_time_p95, false},
+    ClassMetric{"on_time_rate", &C::on_time_rate, false},
+    ClassMetric{"customer_error_rate", &C::customer_error_rate, false},
+    ClassMetric{"cost_per_order", &C::cost_per_order, false},
+    ClassMetric{"orders_concluded", &C::orders_concluded, true},
+    ClassMetric{"customer_errors", &C::customer_errors, true},
 };
 
 }  // namespace
 
 std::span<const RunMetric> run_metrics() { return kRunMetrics; }
 std::span<const StageMetric> stage_metrics() { return kStageMetrics; }
+std::span<const ClassMetric> class_metrics() { return kClassMetrics; }
+
+bool metric_present(const RunMetric& m, bool has_survey) {
+    return m.presence == MetricPresence::always || has_survey;
+}
 
 }  // namespace qosim::models

@@ -8,12 +8,23 @@
 
 namespace qosim::models {
 
+/// When a runs.csv column is present.
+enum class MetricPresence { always, survey };  ///< survey: only when a sink runs a survey
+
 /// A runs.csv metric column.
 struct RunMetric {
     std::string_view name;                          ///< column name (SPEC §4)
     double ReplicationResult::*field;
     bool is_count;                                  ///< written as an integer
     std::string_view unit;                          ///< "time", "1/time", "share", "count", "money"
+    MetricPresence presence = MetricPresence::always;
+};
+
+/// A classes.csv metric column.
+struct ClassMetric {
+    std::string_view name;
+    double ClassResult::*field;
+    bool is_count;
 };
 
 /// A stages.csv metric column.
@@ -28,5 +39,11 @@ std::span<const RunMetric> run_metrics();
 
 /// stages.csv columns after `replication, stage, type`, in output order.
 std::span<const StageMetric> stage_metrics();
+
+/// classes.csv columns after `replication, product`, in output order.
+std::span<const ClassMetric> class_metrics();
+
+/// True when `m` is written for a scenario (survey columns only when a sink has a survey).
+bool metric_present(const RunMetric& m, bool has_survey);
 
 }  // namespace qosim::models

@@ -6,8 +6,8 @@
 namespace qosim::models {
 
 ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replication,
-                                  std::uint64_t seed) {
-    detail::Pipeline pipeline(scenario, replication, seed);
+                                  std::uint64_t seed, const RunOptions& options) {
+    detail::Pipeline pipeline(scenario, replication, seed, options);
     return pipeline.run();
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 #include "models/run/result.hpp"
 #include "models/scenario/scenario.hpp"
@@ -15,10 +16,39 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// Simulates one replication. Pure: the result depends only on the arguments, so
-/// replications may run on any thread in any order. Random streams are keyed by
-/// (seed, replication, stage name, purpose).
+/// One line of the opt-in order-level trace.
+struct TraceRecord {
+    double time;
+    std::uint64_t order;     ///< order number within the replication (creation order)
+    std::uint32_t stage;     ///< index into Scenario::stages; kNoTraceStage when none
+    const char* event;       ///< created, arrive, start, done, blocked, defect, detected,
+                             ///< false_alarm, repaired, scrapped, remade, delivered, lost, cancelled
+};
+inline constexpr std::uint32_t kNoTraceStage = 0xFFFFFFFFu;
+
+/// Receives trace records of one replication, in event order. Implemented by the app.
+class TraceSink {
+public:
+    virtual ~TraceSink() = default;
+    virtual void record(const TraceRecord& r) = 0;
+};
+
+/// Per-run options that are not part of the scenario.
+struct RunOptions {
+    double timeseries_window = 0.0;  ///< > 0: fill ReplicationResult::windows
+    bool record_lead_times = false;  ///< fill ReplicationResult::lead_time_batches (warm-up search)
+    TraceSink* trace = nullptr;      ///< receives every order event (observer; may be null)
+};
+
+/// Simulates one replication. Pure: the result depends only on the arguments (a trace sink
+/// only observes), so replications may run on any thread in any order. Random streams are
+/// keyed by (seed, replication, stage name, purpose).
 ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replication,
-                                  std::uint64_t seed);
+                                  std::uint64_t seed, const RunOptions& options = {});
+
+/// MSER-5 (White 1997; Franklin & White 2008): the truncation point of a batched output
+/// series minimising the standard error of the remaining mean, searched over the first half.
+/// Returns the time of the last batch before the chosen truncation (0: no warm-up needed).
+double mser5_warmup(const std::vector<std::pair<double, double>>& batches);
 
 }  // namespace qosim::models

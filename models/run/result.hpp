@@ -25,7 +25,36 @@ struct StageResult {
     double breakdowns = 0;
     double downtime = 0;
     double blocked_time = 0;        ///< server-time spent holding a finished unit (blocking)
+    double busy_time = 0;           ///< server-time serving (time units, all servers)
+    double idle_time = 0;           ///< staffed server-time not serving (incl. blocked and down)
     double cost = 0;                ///< resource + per-unit cost charged to this stage
+};
+
+/// Per-product figures of one replication (classes.csv).
+struct ClassResult {
+    double orders_created = 0;
+    double orders_delivered = 0;
+    double orders_concluded = 0;
+    double customer_errors = 0;
+    double lead_time_mean = 0;
+    double lead_time_p95 = 0;
+    double on_time_rate = 1;
+    double customer_error_rate = 0;
+    double cost_per_order = 0;  ///< direct cost (busy time, per-unit, penalties) + a share of
+                                ///< idle and repair cost by busy time, per delivered order
+};
+
+/// One `--timeseries` window of one replication (timeseries.csv).
+struct WindowResult {
+    double window_start = 0;
+    double window_end = 0;
+    double orders_created = 0;
+    double orders_delivered = 0;
+    double customer_errors = 0;     ///< orders concluded in the window that were errors
+    double customer_error_rate = 0; ///< customer_errors / orders concluded in the window
+    double wip_mean = 0;
+    double lead_time_mean = 0;      ///< of orders delivered in the window
+    std::vector<double> utilization;  ///< per station/inspection, in Scenario::stages order
 };
 
 /// The run-level figures of one replication (runs.csv). Field names spell the SPEC columns.
@@ -48,6 +77,8 @@ struct ReplicationResult {
     double lead_time_p99 = 0;
     double lead_time_max = 0;
     double on_time_rate = 1;        ///< delivered by the due date / delivered
+    double lateness_mean = 0;       ///< mean (delivery - due) over late orders
+    double lateness_p95 = 0;
     double customer_error_rate = 0; ///< (defective + late + lost) / concluded, each order once
     double escape_rate = 0;
     double late_rate = 0;
@@ -64,11 +95,26 @@ struct ReplicationResult {
     double cost_units = 0;          ///< per-unit costs
     double cost_repairs = 0;        ///< cost_per_repair x breakdowns
     double cost_penalties = 0;      ///< late + escape + lost penalties
+    double cost_appraisal = 0;      ///< cost of inspection stages
+    double cost_internal_failure = 0;  ///< rework stations (repairs: true) + breakdown repairs
+    double cost_external_failure = 0;  ///< penalties: late, escape, lost
     double wip_mean = 0;            ///< time-average orders in the system
     double events = 0;              ///< events processed (whole run, warm-up included)
-    double observed_time = 0;       ///< horizon - warmup
+    double observed_time = 0;       ///< end - warmup
+    double warmup = 0;              ///< the warm-up used (time units)
+    double survey_responses = 0;    ///< customers who answered (0 without a survey)
+    double survey_error_rate = 0;   ///< share of answers reporting an error
+    double survey_ci95_low = 0;     ///< Wilson 95 % interval of survey_error_rate
+    double survey_ci95_high = 0;
+    bool has_survey = false;
 
     std::vector<StageResult> stages;  ///< in Scenario::stages order
+    std::vector<ClassResult> classes; ///< in Scenario::products order (empty without products)
+    std::vector<WindowResult> windows;  ///< with RunOptions::timeseries_window > 0
+
+    /// With RunOptions::record_lead_times: (delivery time, mean lead time) of consecutive
+    /// batches of deliveries, for MSER-5. Bounded: batches are merged pairwise when full.
+    std::vector<std::pair<double, double>> lead_time_batches;
 };
 
 }  // namespace qosim::models
