@@ -11,6 +11,8 @@
 
 #include <Eigen/Dense>
 
+#include "models/graph/order_classes.hpp"
+
 namespace qosim::models {
 namespace {
 
@@ -65,15 +67,41 @@ void check_scenario(const Scenario& sc) {
                 throw std::invalid_argument("quality analysis: a route from " + s.name +
                                             " leads to an unknown stage");
             }
+            if (r.product && *r.product >= sc.products.size()) {
+                throw std::invalid_argument("quality analysis: a route from " + s.name +
+                                            " names an unknown product");
+            }
             check_probability(s, "routes[].prob", r.prob);
+        }
+        for (const auto& [p, dist] : s.service_by_product) {
+            if (p >= sc.products.size()) {
+                throw std::invalid_argument("quality analysis: stages." + s.name +
+                                            ".service_by_product names an unknown product");
+            }
+        }
+    }
+    for (const Product& p : sc.products) {
+        if (p.source >= n || sc.stages[p.source].type != StageType::source) {
+            throw std::invalid_argument("quality analysis: product " + p.name +
+                                        " does not belong to a source");
+        }
+        if (!(p.share >= 0.0 && p.share <= 1.0)) {
+            throw std::invalid_argument("quality analysis: product " + p.name +
+                                        " has a share outside [0, 1]");
         }
     }
 }
 
-/// Builds the transitions of one source's chain on demand.
+// "the loop a -> b -> a has no exit: every `premium` order that enters it circulates forever"
+std::string class_words(const Scenario& sc, const OrderClass& c) {
+    return c.product ? "`" + sc.products[*c.product].name + "` " : "";
+}
+
+/// Builds the transitions of one order class's chain on demand.
 class ChainBuilder {
 public:
-    ChainBuilder(const Scenario& sc, std::size_t source) : sc_(sc), source_(source) {}
+    ChainBuilder(const Scenario& sc, const OrderClass& c)
+        : sc_(sc), source_(c.source), product_(c.product) {}
 
     [[nodiscard]] StateOut build(std::size_t state) const {
         const std::size_t i = state / 2;
@@ -119,23 +147,24 @@ public:
     }
 
 private:
-    // The routes a unit leaving stage i with this outcome may take: for an inspection, those
-    // with `when == outcome`, else its `when: any` routes; for other stages, all routes.
+    // The routes a unit of this class leaving stage i with this outcome may take, among those
+    // its product takes (routes_taken): for an inspection, those with `when == outcome`, else
+    // its `when: any` routes; for other stages, all of them.
     [[nodiscard]] std::vector<const Route*> group(std::size_t i, RouteWhen outcome) const {
         const StageSpec& s = sc_.stages[i];
-        std::vector<const Route*> routes;
+        const std::vector<const Route*> taken = routes_taken(s, product_);
         if (s.type == StageType::inspection && outcome != RouteWhen::any) {
-            for (const Route& r : s.routes) {
-                if (r.when == outcome) routes.push_back(&r);
+            std::vector<const Route*> routes;
+            for (const Route* r : taken) {
+                if (r->when == outcome) routes.push_back(r);
             }
             if (!routes.empty()) return routes;
-            for (const Route& r : s.routes) {
-                if (r.when == RouteWhen::any) routes.push_back(&r);
+            for (const Route* r : taken) {
+                if (r->when == RouteWhen::any) routes.push_back(r);
             }
             return routes;
         }
-        for (const Route& r : s.routes) routes.push_back(&r);
-        return routes;
+        return taken;
     }
 
     // Sends probability `mass` of units leaving stage i with defect flag d along its routes.
@@ -150,6 +179,7 @@ private:
             if (s.type == StageType::inspection) {
                 what += std::string(" for outcome ") + to_string(outcome);
             }
+            if (product_) what += " for product " + sc_.products[*product_].name;
             throw std::invalid_argument("quality analysis: " + what +
                                         ", but units leave it that way");
         }
@@ -175,20 +205,21 @@ private:
 
     const Scenario& sc_;
     std::size_t source_;
+    std::optional<std::size_t> product_;
 };
 
-/// One source's chain restricted to the states its orders can reach.
+/// One order class's chain restricted to the states its orders can reach.
 struct Chain {
     std::vector<std::size_t> states;                  // compact index -> state
     std::vector<std::optional<std::size_t>> compact;  // state -> compact index
     std::vector<StateOut> outs;                       // by compact index
 };
 
-Chain reachable_chain(const Scenario& sc, std::size_t source) {
-    const ChainBuilder builder(sc, source);
+Chain reachable_chain(const Scenario& sc, const OrderClass& oc) {
+    const ChainBuilder builder(sc, oc);
     Chain c;
     c.compact.assign(2 * sc.stages.size(), std::nullopt);
-    const std::size_t start = 2 * source;
+    const std::size_t start = 2 * oc.source;
     c.compact[start] = 0;
     c.states.push_back(start);
     for (std::size_t k = 0; k < c.states.size(); ++k) {  // breadth-first, in discovery order
@@ -224,7 +255,8 @@ std::vector<std::size_t> reach(const Chain& c, std::size_t from,
 }
 
 /// When some reachable state cannot be absorbed, returns the error naming a closed loop.
-std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c) {
+std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
+                                           const std::string& who) {
     const std::size_t m = c.states.size();
     // Backward closure from the states with a step into an absorbing outcome.
     std::vector<std::vector<std::size_t>> preds(m);
@@ -314,8 +346,19 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c) {
     }
     std::string msg = "the loop " + path;
     if (!also.empty()) msg += " (together with " + also + ")";
-    return TrappingLoopError(msg + " has no exit: every order that enters it circulates forever",
-                             std::move(named_order));
+    return TrappingLoopError(
+        msg + " has no exit: every " + who + "order that enters it circulates forever",
+        std::move(named_order));
+}
+
+// Mean service time of a unit of `product` at station s (service_by_product, else service).
+double mean_service(const StageSpec& s, std::optional<std::size_t> product) {
+    if (product) {
+        for (const auto& [p, dist] : s.service_by_product) {
+            if (p == *product) return dist.mean();
+        }
+    }
+    return s.service.mean();
 }
 
 double effective_servers(const StageSpec& s) {
@@ -340,35 +383,38 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
     check_scenario(sc);
     const std::size_t n = sc.stages.size();
 
-    std::vector<std::size_t> sources;
+    // Every order class with its rate: its source's 1 / E[interarrival] times its share.
+    const std::vector<OrderClass> classes = order_classes(sc);
     std::vector<double> rates;
     double total_rate = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const StageSpec& s = sc.stages[i];
-        if (s.type != StageType::source) continue;
+    for (const OrderClass& c : classes) {
+        const StageSpec& s = sc.stages[c.source];
         const double mean = s.interarrival.mean();
         if (!(mean > 0.0) || !std::isfinite(mean)) {
             throw std::invalid_argument("quality analysis: source " + s.name +
                                         " has a mean interarrival time of " + std::to_string(mean));
         }
-        sources.push_back(i);
-        rates.push_back(1.0 / mean);
-        total_rate += 1.0 / mean;
+        rates.push_back(c.share / mean);
+        total_rate += c.share / mean;
     }
-    if (sources.empty())
+    if (classes.empty())
         throw std::invalid_argument("quality analysis: the scenario has no source");
+    if (!(total_rate > 0.0))
+        throw std::invalid_argument("quality analysis: no product has a share above 0");
 
     QualityAnalysis qa;
     qa.visits.assign(n, 0.0);
     qa.arrival_rate.assign(n, 0.0);
     qa.utilization.assign(n, 0.0);
     qa.defects_introduced.assign(n, 0.0);
+    std::vector<double> work(n, 0.0);  // sum over classes of arrival rate x E[service]
 
-    for (std::size_t k = 0; k < sources.size(); ++k) {
-        const std::size_t src = sources[k];
+    for (std::size_t k = 0; k < classes.size(); ++k) {
+        const OrderClass& oc = classes[k];
+        const std::size_t src = oc.source;
         const double share = rates[k] / total_rate;
-        const Chain c = reachable_chain(sc, src);
-        if (auto trap = find_trap(sc, c)) throw std::move(*trap);
+        const Chain c = reachable_chain(sc, oc);
+        if (auto trap = find_trap(sc, c, class_words(sc, oc))) throw std::move(*trap);
 
         const auto m = static_cast<Eigen::Index>(c.states.size());
         const auto a_count = static_cast<Eigen::Index>(2 * n + 2);
@@ -383,19 +429,22 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
                 }
             }
         }
+        const std::string whose =
+            "orders from " + sc.stages[src].name +
+            (oc.product ? " of product " + sc.products[*oc.product].name : std::string());
         const Eigen::FullPivLU<Eigen::MatrixXd> lu(Eigen::MatrixXd::Identity(m, m) - q);
         if (!lu.isInvertible()) {
             // No exact trap (checked above), so a loop's exit probability is below rounding.
             throw std::runtime_error("quality analysis: I - Q is numerically singular (rank " +
                                      std::to_string(lu.rank()) + " of " + std::to_string(m) +
-                                     ") for orders from " + sc.stages[src].name +
+                                     ") for " + whose +
                                      ": a loop's exit probability is too small to resolve");
         }
         const Eigen::MatrixXd fundamental = lu.inverse();  // N = (I - Q)^-1
         const Eigen::MatrixXd b = fundamental * r;         // B = N R
         if (!fundamental.allFinite() || !b.allFinite()) {
-            throw std::runtime_error("quality analysis: the chain of orders from " +
-                                     sc.stages[src].name + " has no finite solution");
+            throw std::runtime_error("quality analysis: the chain of " + whose +
+                                     " has no finite solution");
         }
         // Row 0 is the start state (source, good): breadth-first discovery starts there.
         for (std::size_t i = 0; i < n; ++i) {
@@ -413,11 +462,15 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
             const double v = share * fundamental(0, x);
             const StateOut& out = c.outs[static_cast<std::size_t>(x)];
             const std::size_t stage = c.states[static_cast<std::size_t>(x)] / 2;
+            const StageSpec& s = sc.stages[stage];
             qa.expected_scraps += v * out.scrap;
             qa.expected_reworks += v * out.rework;
             qa.defects_introduced[stage] += v * out.defect;
             // A source is visited once per order; its remakes are not new orders.
-            if (sc.stages[stage].type != StageType::source) qa.visits[stage] += v;
+            if (s.type != StageType::source) qa.visits[stage] += v;
+            if (s.type == StageType::station || s.type == StageType::inspection) {
+                work[stage] += v * total_rate * mean_service(s, oc.product);
+            }
         }
         qa.visits[src] += share;
     }
@@ -428,8 +481,8 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         if (s.type != StageType::station && s.type != StageType::inspection) continue;
         if (!(qa.arrival_rate[i] > 0.0)) continue;
         const double servers = effective_servers(s);
-        qa.utilization[i] = servers > 0.0 ? qa.arrival_rate[i] * s.service.mean() / servers
-                                          : std::numeric_limits<double>::infinity();
+        qa.utilization[i] =
+            servers > 0.0 ? work[i] / servers : std::numeric_limits<double>::infinity();
     }
     return qa;
 }

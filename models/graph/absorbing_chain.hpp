@@ -12,8 +12,10 @@
 namespace qosim::models {
 
 /// What happens to the average order, worked out without simulation. Every "per order" figure
-/// is per order created, averaged over sources weighted by their arrival rates
-/// 1 / E[interarrival]. Vectors have one entry per stage, in Scenario::stages order.
+/// is per order created, averaged over the order classes (each product of each source, or the
+/// orders of a source without products) weighted by their arrival rates: the source's
+/// 1 / E[interarrival] times the product's share. Vectors have one entry per stage, in
+/// Scenario::stages order.
 struct QualityAnalysis {
     double p_delivered_good = 0.0;       ///< P(the order reaches a sink good)
     double p_delivered_defective = 0.0;  ///< P(the order reaches a sink defective): an escape
@@ -25,8 +27,9 @@ struct QualityAnalysis {
     /// at the source's routes, they are not new orders); sinks: P(delivered there).
     std::vector<double> visits;
     std::vector<double> arrival_rate;  ///< visits x total source rate (units per time unit)
-    /// Stations and inspections: arrival_rate x E[service] / effective servers (infinity when
-    /// units arrive at a station with no effective servers); other stages: 0.
+    /// Stations and inspections: the sum over order classes of their arrival rate there x
+    /// E[service] (service_by_product for a product that has one) / effective servers
+    /// (infinity when units arrive at a station with no effective servers); other stages: 0.
     std::vector<double> utilization;
     /// Defects created per order by each station (defect_prob) and link (damage_prob); 0 for
     /// other stages. A unit repaired and then damaged again counts twice.
@@ -45,12 +48,15 @@ private:
     std::vector<std::size_t> stages_;
 };
 
-/// Builds, for each source, the discrete-time absorbing Markov chain whose transient states
-/// are (stage, defective) pairs reachable from that source with positive probability and whose
-/// absorbing outcomes are delivered good / defective (per sink), cancelled and lost; forms Q
-/// (transient -> transient) and R (transient -> absorbing), the fundamental matrix
-/// N = (I - Q)^-1 by full-pivoting LU and B = N R (Kemeny & Snell 1960, ch. III). Expected
-/// visits are the source's row of N. Cost O(m^3) per source, m <= 2 x stages.
+/// Builds, for each order class (order_classes(): a product of a source, or the orders of a
+/// source without products), the discrete-time absorbing Markov chain whose transient states
+/// are (stage, defective) pairs reachable from that source with positive probability along
+/// the routes the class takes (routes_taken(): a product's own routes out of a stage if it has
+/// any, else the routes without `product`) and whose absorbing outcomes are delivered good /
+/// defective (per sink), cancelled and lost; forms Q (transient -> transient) and R
+/// (transient -> absorbing), the fundamental matrix N = (I - Q)^-1 by full-pivoting LU and
+/// B = N R (Kemeny & Snell 1960, ch. III). Expected visits are the source's row of N. Cost
+/// O(m^3) per class, m <= 2 x stages.
 ///
 /// Per-visit rules (the simulator's, SPEC §3): a station first repairs a defective unit when
 /// `repairs`, then damages a good one with defect_prob; an inspection fails a defective unit
@@ -67,18 +73,20 @@ private:
 ///
 /// Not modelled (the chain is a long-run, per-order view): queue capacities, blocking and
 /// balking; scheduled faults (outages, surges, temporary probabilities); units scrapped by a
-/// breakdown with on_failure: scrap (a time-dependent loss); products and their routes; the
-/// busy-time breakdown clock (availability is taken as calendar MTBF / (MTBF + MTTR), which
-/// overstates downtime for lightly loaded servers); shift ends and breakdowns only reduce
-/// capacity on average, so utilisation near 1 can hide temporary overloads.
+/// breakdown with on_failure: scrap (a time-dependent loss); initial_wip (a one-off start-up
+/// load, not a rate); product priorities and due dates; the busy-time breakdown clock (availability
+/// is taken as calendar MTBF / (MTBF + MTTR), which overstates downtime for lightly loaded
+/// servers); shift ends and breakdowns only reduce capacity on average, so utilisation near 1 can
+/// hide temporary overloads.
 ///
-/// Throws TrappingLoopError (a std::runtime_error) when a loop that orders can enter has no
-/// exit, naming the loop
+/// Throws TrappingLoopError (a std::runtime_error) when a loop that the orders of some class
+/// can enter has no exit for them, naming the loop
 /// ("the loop rework -> aoi -> rework has no exit: every order that enters it circulates
-/// forever"); loops that no order can reach are ignored here (the stage graph checks report
-/// them). Throws std::invalid_argument on a scenario that validation would reject: no source,
-/// a source with mean interarrival 0, a route to an unknown stage, a probability outside
-/// [0, 1], or a non-sink stage (or inspection outcome) with nowhere to go.
+/// forever"; for a product, "every `premium` order"); loops that no order can reach are
+/// ignored here (the stage graph checks report them). Throws std::invalid_argument on a
+/// scenario that validation would reject: no source, a source with mean interarrival 0, a
+/// route to an unknown stage or product, a probability or share outside [0, 1], or a non-sink
+/// stage (or inspection outcome) with nowhere to go for a class that gets there.
 [[nodiscard]] QualityAnalysis analyse_quality(const Scenario& scenario);
 
 }  // namespace qosim::models

@@ -21,7 +21,8 @@ struct FlowAnalysis {
 };
 
 /// The traffic equations' solution (Jackson 1957) as analyse_quality() computes it: expected
-/// visits per order from the absorbing chain of each source's orders, times the total arrival
+/// visits per order from the absorbing chain of each order class (a product of a source, or a
+/// source's orders without products, each on the routes it takes), times the total arrival
 /// rate. Visits depend on defect, detection and loss probabilities, so this is the one
 /// solver for both views. Ignores blocking, balking and scheduled faults, so it is the load
 /// offered, not the throughput achieved.

@@ -10,6 +10,8 @@
 #include <boost/graph/reverse_graph.hpp>
 #include <boost/graph/strong_components.hpp>
 
+#include "models/graph/order_classes.hpp"
+
 namespace qosim::models {
 
 namespace {
@@ -48,9 +50,9 @@ std::string format_number(double x) {
     return std::string(buf, res.ptr);
 }
 
-}  // namespace
-
-StageGraph build_stage_graph(const Scenario& sc, bool taken_only) {
+// The graph of the routes units of `product` take (routes_taken()); every route when `all`.
+StageGraph route_graph(const Scenario& sc, bool all, std::optional<std::size_t> product,
+                       bool taken_only) {
     const std::size_t n = sc.stages.size();
     bool scrap = false;
     for (const StageSpec& s : sc.stages) {
@@ -62,22 +64,23 @@ StageGraph build_stage_graph(const Scenario& sc, bool taken_only) {
     }
     if (scrap) g[n] = StageVertex{"scrap", StageType::sink, true};
     for (std::size_t i = 0; i < n; ++i) {
-        for (const Route& r : sc.stages[i].routes) {
-            if (taken_only && !(r.prob > 0)) continue;
-            boost::add_edge(i, r.to == kScrapTarget ? n : r.to, RouteEdge{r.prob, r.when}, g);
+        std::vector<const Route*> routes;
+        if (all) {
+            for (const Route& r : sc.stages[i].routes) routes.push_back(&r);
+        } else {
+            routes = routes_taken(sc.stages[i], product);
+        }
+        for (const Route* r : routes) {
+            if (taken_only && !(r->prob > 0)) continue;
+            boost::add_edge(i, r->to == kScrapTarget ? n : r->to,
+                            RouteEdge{r->prob, r->when, r->product}, g);
         }
     }
     return g;
 }
 
-std::vector<bool> reachable_from_sources(const Scenario& sc) {
-    auto out = reached_from(build_stage_graph(sc), stages_of_type(sc, StageType::source));
-    out.resize(sc.stages.size());  // drop the scrap vertex
-    return out;
-}
-
-std::vector<bool> can_reach_sink(const Scenario& sc) {
-    const StageGraph g = build_stage_graph(sc, true);
+// Sinks and scrap reached backwards over `g`.
+std::vector<bool> to_exits(const Scenario& sc, const StageGraph& g) {
     std::vector<Vertex> exits = stages_of_type(sc, StageType::sink);
     if (boost::num_vertices(g) > sc.stages.size()) exits.push_back(sc.stages.size());  // scrap
     auto out = reached_from(boost::make_reverse_graph(g), exits);
@@ -85,8 +88,71 @@ std::vector<bool> can_reach_sink(const Scenario& sc) {
     return out;
 }
 
-std::vector<std::vector<std::size_t>> closed_loops(const Scenario& sc) {
-    const StageGraph g = build_stage_graph(sc, true);
+// Per stage: reached by some order class (with the product, when `product` is set).
+struct Reach {
+    std::vector<bool> any;      // some class
+    std::vector<bool> matches;  // some class of the product asked for
+};
+
+Reach reach_of(const Scenario& sc, std::optional<std::size_t> product) {
+    Reach out{std::vector<bool>(sc.stages.size(), false),
+              std::vector<bool>(sc.stages.size(), false)};
+    for (const OrderClass& c : order_classes(sc)) {
+        const auto r = reachable_by(sc, c);
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (!r[i]) continue;
+            out.any[i] = true;
+            if (c.product == product) out.matches[i] = true;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+StageGraph build_stage_graph(const Scenario& sc, bool taken_only) {
+    return route_graph(sc, true, std::nullopt, taken_only);
+}
+
+std::vector<bool> reachable_from_sources(const Scenario& sc) {
+    return reach_of(sc, std::nullopt).any;
+}
+
+std::vector<bool> can_reach_sink_as(const Scenario& sc, std::optional<std::size_t> product) {
+    return to_exits(sc, route_graph(sc, false, product, true));
+}
+
+std::vector<bool> can_reach_sink(const Scenario& sc) {
+    const std::size_t n = sc.stages.size();
+    std::vector<bool> out = to_exits(sc, route_graph(sc, true, std::nullopt, true));
+    std::vector<bool> reached(n, false);
+    std::vector<bool> all_exit(n, true);
+    // One search per distinct product among the classes (none included).
+    std::vector<std::optional<std::size_t>> done;
+    std::vector<std::vector<bool>> exits;
+    for (const OrderClass& c : order_classes(sc)) {
+        std::size_t k = 0;
+        while (k < done.size() && done[k] != c.product) ++k;
+        if (k == done.size()) {
+            done.push_back(c.product);
+            exits.push_back(can_reach_sink_as(sc, c.product));
+        }
+        const auto r = reachable_by(sc, c);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!r[i]) continue;
+            reached[i] = true;
+            all_exit[i] = all_exit[i] && exits[k][i];
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (reached[i]) out[i] = all_exit[i];
+    }
+    return out;
+}
+
+std::vector<std::vector<std::size_t>> closed_loops_of(const Scenario& sc,
+                                                      std::optional<std::size_t> product) {
+    const StageGraph g = route_graph(sc, false, product, true);
     const auto n = boost::num_vertices(g);
     std::vector<std::size_t> component(n);
     const auto count = boost::strong_components(
@@ -105,12 +171,18 @@ std::vector<std::vector<std::size_t>> closed_loops(const Scenario& sc) {
         else if (s == t)
             has_cycle[component[s]] = true;
     }
+    // Whose loops these are: units of `product` get there, or (no product) no unit does.
+    const Reach reach = reach_of(sc, product);
+    std::vector<bool> concerned(count, false);
+    for (std::size_t v = 0; v < sc.stages.size(); ++v) {
+        if (reach.matches[v] || (!product && !reach.any[v])) concerned[component[v]] = true;
+    }
     std::vector<std::vector<std::size_t>> loops;
     std::vector<bool> emitted(count, false);
     for (std::size_t v = 0; v < n; ++v) {  // file order, so messages are stable
         const auto c = component[v];
         if (g[v].is_scrap) continue;  // no out-edges, so never on a cycle
-        if (emitted[c] || has_exit[c] || !(size[c] > 1 || has_cycle[c])) continue;
+        if (emitted[c] || has_exit[c] || !concerned[c] || !(size[c] > 1 || has_cycle[c])) continue;
         emitted[c] = true;
         std::vector<std::size_t> members;
         for (std::size_t u = v; u < n; ++u) {
@@ -118,6 +190,20 @@ std::vector<std::vector<std::size_t>> closed_loops(const Scenario& sc) {
         }
         loops.push_back(std::move(members));
     }
+    return loops;
+}
+
+std::vector<std::vector<std::size_t>> closed_loops(const Scenario& sc) {
+    auto loops = closed_loops_of(sc, std::nullopt);
+    for (std::size_t p = 0; p < sc.products.size(); ++p) {
+        for (auto& loop : closed_loops_of(sc, p)) {
+            if (std::find(loops.begin(), loops.end(), loop) == loops.end()) {
+                loops.push_back(std::move(loop));
+            }
+        }
+    }
+    std::stable_sort(loops.begin(), loops.end(),
+                     [](const auto& a, const auto& b) { return a.front() < b.front(); });
     return loops;
 }
 
@@ -134,10 +220,13 @@ std::string to_graphviz(const Scenario& sc) {
            << (g[v].type == StageType::source || g[v].type == StageType::sink ? "ellipse" : "box")
            << "]";
     };
-    const auto edge_writer = [&g](std::ostream& os,
-                                  boost::graph_traits<StageGraph>::edge_descriptor e) {
+    const auto edge_writer = [&g, &sc](std::ostream& os,
+                                       boost::graph_traits<StageGraph>::edge_descriptor e) {
         std::string label;
         if (g[e].when != RouteWhen::any) label = to_string(g[e].when);
+        if (g[e].product && *g[e].product < sc.products.size()) {
+            label += (label.empty() ? "" : " ") + sc.products[*g[e].product].name;
+        }
         if (g[e].prob < 1.0) label += (label.empty() ? "" : " ") + format_number(g[e].prob);
         if (!label.empty()) os << "[label=\"" << label << "\"]";
     };

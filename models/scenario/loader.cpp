@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "models/graph/absorbing_chain.hpp"
+#include "models/graph/order_classes.hpp"
 #include "models/graph/stage_graph.hpp"
 #include "models/run/metrics.hpp"
 #include "models/scenario/diagnostics.hpp"
@@ -77,11 +78,13 @@ std::string with_article(StageType t) {
     return (t == StageType::inspection ? "an " : "a ") + name;
 }
 
-Route make_route(std::size_t to, double prob, RouteWhen when, const SourceLoc& loc) {
+Route make_route(std::size_t to, double prob, RouteWhen when, std::optional<std::size_t> product,
+                 const SourceLoc& loc) {
     Route r;
     r.to = to;
     r.prob = prob;
     r.when = when;
+    r.product = product;
     r.loc = loc;
     return r;
 }
@@ -93,33 +96,41 @@ struct RouteItem {
     std::optional<double> prob;
     bool prob_invalid = false;
     RouteWhen when = RouteWhen::any;
+    std::optional<std::size_t> product;  ///< index into Scenario::products
     Cursor cursor;
     Cursor prob_cursor;
 };
 
-/// How messages about one group of routes out of a stage (those sharing a `when`) name it.
+/// How messages about one group of routes out of a stage (those sharing a `when` and a
+/// `product`) name it.
 struct RouteGroupWords {
     std::string all;    ///< "the routes out of `smt`" / "the `when: pass` routes out of `aoi`"
     std::string only;   ///< "the only route out of `smt`"
     std::string count;  ///< "`smt` has 3 routes out"
 };
 
+// `product` is the product's name, empty for the routes without `product`.
 RouteGroupWords group_words(const std::string& stage, bool inspection, RouteWhen when,
-                            std::size_t size) {
+                            const std::string& product, std::size_t size) {
     const std::string name = "`" + stage + "`";
     const std::string n = std::to_string(size);
-    if (!inspection) {
-        return {"the routes out of " + name, "the only route out of " + name,
-                name + " has " + n + " routes out"};
+    std::string qual;  // "`when: pass`, `product: premium` "
+    if (when != RouteWhen::any) qual = std::string("`when: ") + to_string(when) + "`";
+    if (!product.empty()) qual += (qual.empty() ? "`product: " : ", `product: ") + product + "`";
+    if (!qual.empty()) qual += " ";
+    const std::string without = inspection && when == RouteWhen::any ? " without `when`" : "";
+    return {"the " + qual + "routes out of " + name + without,
+            "the only " + qual + "route out of " + name + without,
+            name + " has " + n + " " + qual + "routes" +
+                (when == RouteWhen::any ? " out" + without : std::string())};
+}
+
+/// The metric called `name` in the runs.csv table, or null.
+const RunMetric* find_run_metric(std::string_view name) {
+    for (const auto& m : run_metrics()) {
+        if (m.name == name) return &m;
     }
-    if (when == RouteWhen::any) {
-        return {"the routes out of " + name + " without `when`",
-                "the only route out of " + name + " without `when`",
-                name + " has " + n + " routes out without `when`"};
-    }
-    const std::string w = std::string("`when: ") + to_string(when) + "`";
-    return {"the " + w + " routes out of " + name, "the only " + w + " route out of " + name,
-            name + " has " + n + " " + w + " routes"};
+    return nullptr;
 }
 
 /// The stage types a fault kind applies to, and those types in words.
@@ -196,6 +207,7 @@ public:
         read_costs();
         read_targets();
         read_stages();
+        check_survey_metrics();
         read_routes();
         read_faults();
         if (graph_checkable_) check_graph();
@@ -240,23 +252,134 @@ private:
         const Cursor run = at(top_, "run");
         if (!r_.check_map(run)) return;
         RunSpec& s = sc_.run;
-        const auto horizon = r_.number(at(run, "horizon"));
-        if (horizon) s.horizon = *horizon;
+        Cursor horizon_c = at(run, "horizon");
+        Cursor orders_c = at(run, "orders");
+        if (horizon_c.present() && orders_c.present()) {
+            // An override of one (--horizon, --set run.orders=N) switches the file's mode.
+            const bool horizon_set = horizon_c.key_loc.line == 0;
+            const bool orders_set = orders_c.key_loc.line == 0;
+            if (horizon_set && !orders_set) orders_c.node = nullptr;
+            if (orders_set && !horizon_set) horizon_c.node = nullptr;
+        }
+        double horizon = 0.0;  // > 0 when read: warmup must be below it
+        if (horizon_c.present()) {
+            if (const auto v = r_.number(horizon_c)) horizon = s.horizon = *v;
+        }
+        if (orders_c.present()) {
+            if (const auto v = r_.integer(orders_c)) s.orders = *v;
+        }
+        if (horizon_c.present() && orders_c.present()) {
+            r_.error(orders_c.key_loc, orders_c.path, "give `horizon` or `orders`, not both",
+                     "horizon runs each replication for a fixed simulated time; orders creates "
+                     "N orders and runs until every one has concluded");
+            horizon = 0.0;
+        } else if (!horizon_c.present() && !orders_c.present()) {
+            r_.error(run.key_loc, run.path,
+                     "`run` needs `horizon` (simulated time per replication) or `orders` "
+                     "(orders per replication)",
+                     "e.g. run: {horizon: 2000} or run: {orders: 10000}");
+        }
+        read_warmup(run, horizon);
+        const Cursor reps = at(run, "replications");
+        const auto reps_v = r_.integer(reps);
+        if (reps_v) s.replications = to_int(reps, *reps_v, s.replications);
+        const bool reps_ok = reps_v.has_value();
+        if (const auto v = r_.integer(at(run, "seed"))) s.seed = *v;
+        if (const auto v = r_.integer(at(run, "max_wip"))) s.max_wip = *v;
+        if (const auto v = r_.number(at(run, "max_events"))) s.max_events = *v;
+        read_precision(run, reps, reps_ok);
+    }
+
+    // A number, or `auto`: MSER-5 picks the warm-up per replication. `horizon` 0: none given.
+    void read_warmup(const Cursor& run, double horizon) {
+        RunSpec& s = sc_.run;
         const Cursor warmup = at(run, "warmup");
+        const bool word = warmup.present() && warmup.node->is_scalar() &&
+                          !parse_number(warmup.node->scalar).has_value();
+        if (word && warmup.node->scalar == "auto") {
+            s.warmup_auto = true;
+            s.warmup = 0.0;
+            return;
+        }
+        if (word) {
+            const std::string_view words[] = {"auto"};
+            if (const auto guess = did_you_mean(warmup.node->scalar, words)) {
+                r_.error(warmup.loc, warmup.path,
+                         "must be a number or `auto`, got `" + warmup.node->scalar + "`",
+                         "did you mean `" + *guess + "`?");
+                return;
+            }
+        }
         if (const auto w = r_.number(warmup)) {
             s.warmup = *w;
-            if (horizon && warmup.present() && !(*w < *horizon)) {
+            if (horizon > 0.0 && warmup.present() && !(*w < horizon)) {
                 r_.error(warmup.loc, warmup.path,
-                         "must be < horizon (" + format_number(*horizon) + "), got " +
+                         "must be < horizon (" + format_number(horizon) + "), got " +
                              warmup.node->scalar,
                          "statistics are collected between warmup and horizon");
             }
         }
-        const Cursor reps = at(run, "replications");
-        if (const auto v = r_.integer(reps)) s.replications = to_int(reps, *v, s.replications);
-        if (const auto v = r_.integer(at(run, "seed"))) s.seed = *v;
-        if (const auto v = r_.integer(at(run, "max_wip"))) s.max_wip = *v;
-        if (const auto v = r_.number(at(run, "max_events"))) s.max_events = *v;
+    }
+
+    // `precision`: replications becomes the minimum (default 3), at most max_replications.
+    void read_precision(const Cursor& run, const Cursor& reps, bool reps_ok) {
+        const Cursor pc = at(run, "precision");
+        if (!pc.present()) return;
+        RunSpec& s = sc_.run;
+        if (!reps.present()) s.replications = 3;
+        if (!r_.check_map(pc)) return;
+        const std::size_t errors_before = r_.error_count();
+        Precision p;
+        const Cursor metric_c = at(pc, "metric");
+        if (const auto metric = r_.text(metric_c)) {
+            p.metric = *metric;
+            if (check_metric_name(*metric, metric_c.loc, metric_c.path,
+                                  "precision names a runs.csv metric: ")) {
+                survey_metric_uses_.push_back({*metric, metric_c.loc, metric_c.path});
+            }
+        }
+        if (const auto v = r_.number(at(pc, "half_width"))) p.half_width = *v;
+        const Cursor max_c = at(pc, "max_replications");
+        const auto max = r_.integer(max_c);
+        if (max) p.max_replications = to_int(max_c, *max, p.max_replications);
+        if (max && reps.present() && reps_ok && s.replications > p.max_replications) {
+            r_.error(reps.loc, reps.path,
+                     "with `precision`, replications is the minimum number of replications "
+                     "and must be <= precision.max_replications (" +
+                         std::to_string(p.max_replications) + "), got " + reps.node->scalar,
+                     "raise precision.max_replications, or lower replications (default 3 with "
+                     "precision)");
+        }
+        if (r_.error_count() == errors_before) s.precision = std::move(p);
+    }
+
+    // True when `name` is a runs.csv metric; otherwise reports it (did you mean).
+    bool check_metric_name(const std::string& name, const SourceLoc& loc, const std::string& path,
+                           const std::string& list_prefix) {
+        if (find_run_metric(name) != nullptr) return true;
+        std::vector<std::string_view> metrics;
+        std::string all;
+        for (const auto& m : run_metrics()) {
+            metrics.push_back(m.name);
+            all += (all.empty() ? "" : ", ") + std::string(m.name);
+        }
+        r_.error(loc, path, "unknown metric `" + name + "`",
+                 suggestion_hint(name, metrics, list_prefix + all));
+        return false;
+    }
+
+    // Survey metrics (survey_error_rate ...) exist only when a sink runs a survey.
+    void check_survey_metrics() {
+        if (survey_written_) return;
+        for (const auto& use : survey_metric_uses_) {
+            const RunMetric* m = find_run_metric(use.metric);
+            if (m == nullptr || m->presence != MetricPresence::survey) continue;
+            r_.error(use.loc, use.path,
+                     "`" + use.metric +
+                         "` is measured only when a sink runs a survey, and no "
+                         "sink does",
+                     "add `survey: {response_rate: 0.1}` to a sink, or use another metric");
+        }
     }
 
     void read_costs() {
@@ -270,18 +393,11 @@ private:
     void read_targets() {
         const Cursor targets = at(top_, "targets");
         if (!r_.check_map(targets) || !targets.node->is_map()) return;
-        std::vector<std::string_view> metrics;
-        for (const auto& m : run_metrics()) metrics.push_back(m.name);
         for (const auto& e : targets.node->entries) {
             const Cursor t = at(targets, e.key);
-            bool known = false;
-            for (const auto m : metrics) known = known || m == e.key;
-            if (!known) {
-                std::string all;
-                for (const auto m : metrics) all += (all.empty() ? "" : ", ") + std::string(m);
-                r_.error(e.key_loc, t.path, "unknown metric `" + e.key + "`",
-                         suggestion_hint(e.key, metrics, "targets name runs.csv metrics: " + all));
-            }
+            const bool known =
+                check_metric_name(e.key, e.key_loc, t.path, "targets name runs.csv metrics: ");
+            if (known) survey_metric_uses_.push_back({e.key, e.key_loc, t.path});
             if (!r_.check_map(t)) continue;
             const Cursor min_c = at(t, "min");
             const Cursor max_c = at(t, "max");
@@ -320,6 +436,7 @@ private:
             types_known_.push_back(last_type_known_);
             all_typed = all_typed && last_type_known_;
         }
+        read_service_by_product();
         if (!all_typed) {
             graph_checkable_ = false;
             return;
@@ -372,16 +489,17 @@ private:
         const std::string label = with_article(*type) + " stage";
         r_.check_map(sc, mask, label);
         switch (*type) {
-        case StageType::source: read_source(sc, spec); break;
+        case StageType::source: read_source(sc, spec, mask, label); break;
         case StageType::station:
         case StageType::inspection: read_station(sc, spec, mask, label); break;
         case StageType::link: read_link(sc, spec, mask, label); break;
-        case StageType::sink: break;
+        case StageType::sink: read_sink(sc, spec, mask, label); break;
         }
         return spec;
     }
 
-    void read_source(const Cursor& sc, StageSpec& spec) {
+    void read_source(const Cursor& sc, StageSpec& spec, StageTypeMask mask,
+                     const std::string& label) {
         const Cursor ia = at(sc, "interarrival");
         if (const auto d = r_.distribution(ia)) {
             spec.interarrival = *d;
@@ -396,6 +514,135 @@ private:
         if (const auto v = r_.text(at(sc, "on_scrap"))) {
             spec.on_scrap = enum_of(*v, {OnScrap::remake, OnScrap::cancel}, OnScrap::remake);
         }
+        read_products(sc, spec, mask, label);
+    }
+
+    // `products:` of the source being read (its index is sc_.stages.size()). Every product
+    // named is added to sc_.products, even one with errors, so that routes naming it do not
+    // repeat them as "no such product"; a duplicate name is added once.
+    void read_products(const Cursor& sc, const StageSpec& spec, StageTypeMask mask,
+                       const std::string& label) {
+        const Cursor products = at(sc, "products");
+        if (!products.present() || !r_.check_map(products, mask, label)) return;
+        if (!products.node->is_map() || products.node->entries.empty()) {
+            r_.error(products.key_loc, products.path, "there are no products under `products`",
+                     "give each product its share, e.g. products: {basic: {share: 0.7}, "
+                     "premium: {share: 0.3}}; or remove `products`");
+            return;
+        }
+        const std::size_t source = sc_.stages.size();
+        bool shares_ok = true;
+        double sum = 0.0;
+        std::string listing;
+        std::optional<Cursor> overridden;  // a share set by --set: blame it for a bad sum
+        for (const auto& e : products.node->entries) {
+            const Cursor pc = at(products, e.key);
+            Product p;
+            p.name = e.key;
+            p.source = source;
+            p.loc = e.key_loc;
+            if (e.key == "scrap") {
+                r_.error(e.key_loc, pc.path,
+                         "the name `scrap` is reserved (the built-in scrap target)",
+                         "rename the product");
+            } else if (!is_valid_stage_name(e.key)) {
+                r_.error(e.key_loc, pc.path,
+                         "a product name must match [A-Za-z_][A-Za-z0-9_-]*, got `" + e.key + "`",
+                         "use letters, digits, `_` and `-`, starting with a letter or `_`");
+            }
+            const Product* twin = nullptr;
+            for (const Product& q : sc_.products) {
+                if (q.name == e.key) twin = &q;
+            }
+            if (twin != nullptr) {
+                const std::string where = twin->source == source
+                                              ? "this source"
+                                              : "source `" + names_[twin->source] + "`";
+                r_.error(e.key_loc, pc.path,
+                         "product `" + e.key + "` is already defined by " + where +
+                             (twin->loc.line > 0 ? " (line " + std::to_string(twin->loc.line) + ")"
+                                                 : std::string()),
+                         "product names are unique across the scenario; rename one");
+            }
+            if (r_.check_map(pc, mask, label)) {
+                const Cursor share_c = at(pc, "share");
+                if (const auto v = r_.number(share_c)) {
+                    p.share = *v;
+                    sum += *v;
+                    listing += (listing.empty() ? "" : ", ") + e.key + " " + share_c.node->scalar;
+                    if (share_c.loc.line == 0 && !overridden) overridden = share_c;
+                } else {
+                    shares_ok = false;
+                }
+                const Cursor due = at(pc, "due_in");
+                if (due.present()) p.due_in = r_.distribution(due);
+                const Cursor prio = at(pc, "priority");
+                if (const auto v = r_.signed_integer(prio)) {
+                    if (*v < INT_MIN || *v > INT_MAX) {
+                        r_.error(prio.loc, prio.path,
+                                 "must be from " + std::to_string(INT_MIN) + " to " +
+                                     std::to_string(INT_MAX) + ", got " + prio.node->scalar);
+                    } else {
+                        p.priority = static_cast<int>(*v);
+                    }
+                }
+            } else {
+                shares_ok = false;
+            }
+            if (twin == nullptr) sc_.products.push_back(std::move(p));
+        }
+        if (shares_ok && std::abs(sum - 1.0) > 1e-9) {
+            const Cursor& where = overridden ? *overridden : products;
+            r_.error(overridden ? where.loc : where.key_loc, where.path,
+                     "the shares of the products of `" + spec.name + "` sum to " +
+                         format_number(sum) + ", not 1: " + listing,
+                     "make them add up to 1: each order is one of them");
+        }
+    }
+
+    // The product called `name`, or none after reporting it (did you mean).
+    std::optional<std::size_t> product_index(const SourceLoc& loc, const std::string& path,
+                                             const std::string& name) {
+        std::vector<std::string> names;
+        for (std::size_t p = 0; p < sc_.products.size(); ++p) {
+            if (sc_.products[p].name == name) return p;
+            names.push_back(sc_.products[p].name);
+        }
+        if (names.empty()) {
+            r_.error(loc, path, "there is no product `" + name + "`: no source has `products`",
+                     "define it under a source, e.g. products: {" + name +
+                         ": {share: 1}}, or remove this");
+            return std::nullopt;
+        }
+        const auto guess = did_you_mean(name, std::span<const std::string>(names));
+        r_.error(
+            loc, path, "there is no product `" + name + "`",
+            guess ? "did you mean `" + *guess + "`?" : "the products are: " + join_names(names));
+        return std::nullopt;
+    }
+
+    // Products may be defined by a source later in the file: resolve service_by_product
+    // once every stage has been read.
+    void read_service_by_product() {
+        for (const auto& [stage, c] : service_by_product_) {
+            for (const auto& e : c.node->entries) {
+                const Cursor dc = at(c, e.key);
+                const auto product = product_index(e.key_loc, dc.path, e.key);
+                const auto d = r_.distribution(dc);
+                if (product && d) sc_.stages[stage].service_by_product.emplace_back(*product, *d);
+            }
+        }
+    }
+
+    void read_sink(const Cursor& sc, StageSpec& spec, StageTypeMask mask,
+                   const std::string& label) {
+        const Cursor survey = at(sc, "survey");
+        if (!survey.present()) return;
+        survey_written_ = true;
+        if (!r_.check_map(survey, mask, label)) return;
+        const auto rate = r_.number(at(survey, "response_rate"));
+        const auto bias = r_.number(at(survey, "bias"));
+        if (rate && bias) spec.survey = Survey{*rate, *bias};
     }
 
     void read_station(const Cursor& sc, StageSpec& spec, StageTypeMask mask,
@@ -432,6 +679,30 @@ private:
         }
         read_breakdowns(sc, spec, mask, label);
         read_shifts(sc, spec, servers_ok ? &servers : nullptr, mask, label);
+        const Cursor sbp = at(sc, "service_by_product");
+        if (r_.check_map(sbp, mask, label) && sbp.node->is_map()) {
+            service_by_product_.emplace_back(sc_.stages.size(), sbp);
+        }
+        read_initial_wip(sc, spec, servers_ok);
+    }
+
+    // Orders at time 0 fill the servers, then the queue: they must fit.
+    void read_initial_wip(const Cursor& sc, StageSpec& spec, bool servers_ok) {
+        const Cursor wip = at(sc, "initial_wip");
+        const auto v = r_.integer(wip);
+        if (!v) return;
+        spec.initial_wip = static_cast<std::int64_t>(
+            std::min<std::uint64_t>(*v, static_cast<std::uint64_t>(INT64_MAX)));
+        if (!wip.present() || !servers_ok || !spec.queue_capacity) return;
+        const std::int64_t room = spec.servers + *spec.queue_capacity;
+        if (spec.initial_wip > room) {
+            r_.error(wip.loc, wip.path,
+                     "must be <= servers + queue.capacity (" + std::to_string(spec.servers) +
+                         " + " + std::to_string(*spec.queue_capacity) + " = " +
+                         std::to_string(room) + "), got " + wip.node->scalar,
+                     "orders at time 0 fill the servers first, then the queue; raise "
+                     "queue.capacity or lower initial_wip");
+        }
     }
 
     void read_breakdowns(const Cursor& sc, StageSpec& spec, StageTypeMask mask,
@@ -606,7 +877,7 @@ private:
         // Stages with a route we could not read (or that a misspelt `from` probably meant):
         // counting their routes would only repeat that error.
         std::vector<std::size_t> unsettled;
-        std::map<std::tuple<std::size_t, std::size_t, RouteWhen>, std::size_t> seen;
+        std::map<std::tuple<std::size_t, std::size_t, RouteWhen, std::size_t>, std::size_t> seen;
         for (std::size_t i = 0; i < routes.node->items.size(); ++i) {
             const Cursor rc = Reader::item(routes, i);
             if (!r_.check_map(rc)) continue;
@@ -630,6 +901,13 @@ private:
                 } else {
                     when_ok = false;
                 }
+            }
+            const Cursor product_c = at(rc, "product");
+            bool product_ok = true;
+            if (product_c.present()) {
+                const auto name = r_.text(product_c);
+                if (name) item.product = product_index(product_c.loc, product_c.path, *name);
+                product_ok = item.product.has_value();
             }
             if (names_.empty() || !from_name) continue;
             // (A stage named scrap is already an error: let its routes resolve to it.)
@@ -656,7 +934,7 @@ private:
             }
             item.from = *from;
             item.to = *to;
-            bool ok = when_ok;
+            bool ok = when_ok && product_ok;
             const bool from_known = types_known_[*from];
             const StageType from_type = sc_.stages[*from].type;
             if (from_known && from_type == StageType::sink) {
@@ -689,10 +967,13 @@ private:
                              "` an inspection (type: inspection) to route by its test result");
                 ok = false;
             }
-            const auto [it, fresh] = seen.emplace(std::make_tuple(*from, *to, item.when), i);
+            const std::size_t product_key = item.product.value_or(sc_.products.size());
+            const auto [it, fresh] =
+                seen.emplace(std::make_tuple(*from, *to, item.when, product_key), i);
             if (!fresh) {
-                const std::string when_text =
+                std::string when_text =
                     item.when == RouteWhen::any ? "" : std::string(" when ") + to_string(item.when);
+                if (item.product) when_text += " for product " + sc_.products[*item.product].name;
                 r_.error(rc.loc, rc.path,
                          "duplicate route " + *from_name + " -> " + *to_name + when_text +
                              " (also routes." + std::to_string(it->second) + ")",
@@ -726,59 +1007,87 @@ private:
                          "add `- {from: " + stage.name + ", to: NEXT_STAGE}` under routes");
                 continue;
             }
+            // One route set per product with routes of its own here, and the shared routes:
+            // each set is checked alone (a product with its own routes takes only those).
+            std::vector<std::optional<std::size_t>> sets;
+            for (const RouteItem* item : out) {
+                if (std::find(sets.begin(), sets.end(), item->product) == sets.end()) {
+                    sets.push_back(item->product);
+                }
+            }
             const bool inspection = stage.type == StageType::inspection;
-            std::vector<const RouteItem*> groups[3];  // by RouteWhen: any, pass, fail
-            for (const RouteItem* item : out) {
-                groups[static_cast<std::size_t>(item->when)].push_back(item);
+            std::map<std::pair<RouteWhen, std::size_t>, std::size_t> group_size;
+            for (const auto& product : sets) {
+                std::vector<const RouteItem*> groups[3];  // by RouteWhen: any, pass, fail
+                for (const RouteItem* item : out) {
+                    if (item->product == product) {
+                        groups[static_cast<std::size_t>(item->when)].push_back(item);
+                    }
+                }
+                const std::string name = product ? sc_.products[*product].name : "";
+                if (inspection) check_inspection_outcomes(stage, groups, name);
+                for (const RouteWhen when : {RouteWhen::any, RouteWhen::pass, RouteWhen::fail}) {
+                    const auto& group = groups[static_cast<std::size_t>(when)];
+                    if (group.empty()) continue;
+                    group_size[{when, product.value_or(sc_.products.size())}] = group.size();
+                    check_route_group(stage, inspection, when, name, group);
+                }
             }
-            if (inspection) check_inspection_outcomes(stage, groups);
-            for (const RouteWhen when : {RouteWhen::any, RouteWhen::pass, RouteWhen::fail}) {
-                const auto& group = groups[static_cast<std::size_t>(when)];
-                if (!group.empty()) check_route_group(stage, inspection, when, group);
-            }
             for (const RouteItem* item : out) {
-                const bool alone = groups[static_cast<std::size_t>(item->when)].size() == 1;
+                const bool alone =
+                    group_size[{item->when, item->product.value_or(sc_.products.size())}] == 1;
                 stage.routes.push_back(make_route(item->to, alone ? 1.0 : item->prob.value_or(0.0),
-                                                  item->when, item->cursor.loc));
+                                                  item->when, item->product, item->cursor.loc));
             }
         }
     }
 
     // An inspection sends passed units along its pass routes (else those without `when`) and
-    // failed units along its fail routes (likewise): both need somewhere to go.
+    // failed units along its fail routes (likewise): both need somewhere to go. `product` names
+    // the product whose own routes these are (empty: the routes without `product`).
     void check_inspection_outcomes(const StageSpec& stage,
-                                   const std::vector<const RouteItem*> (&groups)[3]) {
+                                   const std::vector<const RouteItem*> (&groups)[3],
+                                   const std::string& product) {
         const auto& any = groups[static_cast<std::size_t>(RouteWhen::any)];
         const auto& pass = groups[static_cast<std::size_t>(RouteWhen::pass)];
         const auto& fail = groups[static_cast<std::size_t>(RouteWhen::fail)];
+        const std::string units = product.empty() ? "the units" : "the `" + product + "` units";
+        const std::string tag = product.empty() ? "" : ", product: " + product;
+        const std::string own = product.empty()
+                                    ? ""
+                                    : "; `" + product + "` has routes of its own out of `" +
+                                          stage.name + "`, so it takes only those";
         if (pass.empty() && any.empty()) {
             r_.error(stage.loc, stage_path(stage),
-                     "inspection `" + stage.name + "` has no route for the units that pass",
-                     "add `- {from: " + stage.name +
-                         ", to: NEXT_STAGE, when: pass}` under routes (a route without `when` "
-                         "serves both results)");
+                     "inspection `" + stage.name + "` has no route for " + units + " that pass",
+                     "add `- {from: " + stage.name + ", to: NEXT_STAGE, when: pass" + tag +
+                         "}` under routes (a route without `when` serves both results)" + own);
         }
         if (fail.empty() && any.empty()) {
             r_.error(stage.loc, stage_path(stage),
-                     "inspection `" + stage.name + "` has no route for the units that fail",
-                     "add `- {from: " + stage.name +
-                         ", to: REWORK_STAGE, when: fail}` or `to: scrap` under routes (a route "
-                         "without `when` serves both results)");
+                     "inspection `" + stage.name + "` has no route for " + units + " that fail",
+                     "add `- {from: " + stage.name + ", to: REWORK_STAGE, when: fail" + tag +
+                         "}` or `to: scrap` under routes (a route without `when` serves both "
+                         "results)" +
+                         own);
         }
         if (!pass.empty() && !fail.empty() && !any.empty()) {
             const Cursor& c = any.front()->cursor;
             r_.error(c.loc, c.path,
                      "this route out of `" + stage.name + "` has no `when`, but `" + stage.name +
-                         "` has both pass and fail routes, so no unit takes it",
+                         "` has both pass and fail routes" +
+                         (product.empty() ? "" : " for `" + product + "`") +
+                         ", so no unit takes it",
                      "add `when: pass` or `when: fail`, or remove the route");
         }
     }
 
-    // The routes of one group (same stage, same `when`) split the units by prob: one route
+    // The routes of one group (same stage, `when` and `product`) split the units by prob: one route
     // takes them all; several must each have a prob, summing to 1.
     void check_route_group(const StageSpec& stage, bool inspection, RouteWhen when,
-                           const std::vector<const RouteItem*>& group) {
-        const RouteGroupWords words = group_words(stage.name, inspection, when, group.size());
+                           const std::string& product, const std::vector<const RouteItem*>& group) {
+        const RouteGroupWords words =
+            group_words(stage.name, inspection, when, product, group.size());
         if (group.size() == 1) {
             const RouteItem& only = *group.front();
             if (only.prob && *only.prob != 1.0) {
@@ -927,6 +1236,7 @@ private:
     }
 
     void check_graph() {
+        if (!check_class_routes()) return;
         const auto reachable = reachable_from_sources(sc_);
         for (std::size_t i = 0; i < sc_.stages.size(); ++i) {
             const StageSpec& s = sc_.stages[i];
@@ -936,30 +1246,105 @@ private:
                          "add a route into `" + s.name + "`, or remove the stage");
             }
         }
-        const auto loops = closed_loops(sc_);
+        // Loops of the routes without `product` first, then those only a product takes.
+        std::vector<std::vector<std::size_t>> loops;
         std::vector<bool> in_loop(sc_.stages.size(), false);
-        for (const auto& loop : loops) {
-            std::vector<std::string> members;
-            for (const auto i : loop) {
-                in_loop[i] = true;
-                members.push_back("`" + sc_.stages[i].name + "`");
+        for (std::size_t k = 0; k <= sc_.products.size(); ++k) {
+            const std::optional<std::size_t> product =
+                k == 0 ? std::nullopt : std::optional<std::size_t>(k - 1);
+            for (const auto& loop : closed_loops_of(sc_, product)) {
+                if (std::find(loops.begin(), loops.end(), loop) != loops.end()) continue;
+                loops.push_back(loop);
+                report_loop(loop, product);
+                for (const auto i : loop) in_loop[i] = true;
             }
-            const StageSpec& first = sc_.stages[loop.front()];
-            const std::string what =
-                loop.size() == 1
-                    ? "stage " + members.front() + " routes only to itself"
-                    : "the stages " + join_names(members) + " form a loop with no exit";
-            r_.error(first.loc, stage_path(first),
-                     what + ": units that enter it never reach a sink",
-                     "give one of them a route (with prob > 0) out of the loop");
+        }
+        // Every order class that gets to a stage must be able to go on to a sink (or scrap).
+        const auto classes = order_classes(sc_);
+        std::vector<std::vector<bool>> reach;
+        std::vector<std::vector<bool>> exits;
+        for (const OrderClass& c : classes) {
+            reach.push_back(reachable_by(sc_, c));
+            exits.push_back(can_reach_sink_as(sc_, c.product));
         }
         const auto to_sink = can_reach_sink(sc_);
         for (std::size_t i = 0; i < sc_.stages.size(); ++i) {
             const StageSpec& s = sc_.stages[i];
             if (to_sink[i] || in_loop[i]) continue;
+            std::optional<std::size_t> stuck;  // a product that cannot get on from here
+            for (std::size_t k = 0; k < classes.size() && !stuck; ++k) {
+                if (reach[k][i] && !exits[k][i] && classes[k].product) stuck = classes[k].product;
+            }
+            if (stuck && has_product_routes(sc_)) {
+                const std::string& p = sc_.products[*stuck].name;
+                r_.error(s.loc, stage_path(s),
+                         "product `" + p + "` cannot reach a sink from stage `" + s.name + "`",
+                         "every path `" + p +
+                             "` takes out of it ends in a loop with no exit; route it to a sink");
+                continue;
+            }
             r_.error(s.loc, stage_path(s), "stage `" + s.name + "` cannot reach a sink",
                      "every path out of it ends in a loop with no exit; route it to a sink");
         }
+    }
+
+    void report_loop(const std::vector<std::size_t>& loop, std::optional<std::size_t> product) {
+        std::vector<std::string> members;
+        for (const auto i : loop) members.push_back("`" + sc_.stages[i].name + "`");
+        const StageSpec& first = sc_.stages[loop.front()];
+        std::string what = loop.size() == 1
+                               ? "stage " + members.front() + " routes only to itself"
+                               : "the stages " + join_names(members) + " form a loop with no exit";
+        std::string hint = "give one of them a route (with prob > 0) out of the loop";
+        if (product) {
+            const std::string& p = sc_.products[*product].name;
+            what += " for product `" + p + "`: its units that enter it never reach a sink";
+            hint += " that `" + p + "` takes";
+        } else {
+            what += ": units that enter it never reach a sink";
+        }
+        r_.error(first.loc, stage_path(first), what, hint);
+    }
+
+    // Out of each stage an order class can get to, it needs a route it takes: a product's own
+    // routes there, or the routes without `product`. Only routes naming a product can leave a
+    // class without one (a stage with no route at all is reported by attach_routes).
+    bool check_class_routes() {
+        if (!has_product_routes(sc_)) return true;
+        bool ok = true;
+        std::vector<std::pair<std::size_t, std::optional<std::size_t>>> reported;
+        for (const OrderClass& c : order_classes(sc_)) {
+            const auto reach = reachable_by(sc_, c);
+            for (std::size_t i = 0; i < sc_.stages.size(); ++i) {
+                const StageSpec& s = sc_.stages[i];
+                if (!reach[i] || s.type == StageType::sink) continue;
+                if (!routes_taken(s, c.product).empty()) continue;
+                const std::pair key{i, c.product};
+                if (std::find(reported.begin(), reported.end(), key) != reported.end()) continue;
+                reported.push_back(key);
+                ok = false;
+                if (c.product) {
+                    const std::string& p = sc_.products[*c.product].name;
+                    r_.error(s.loc, stage_path(s),
+                             "product `" + p + "` has no route out of stage `" + s.name + "`",
+                             "the routes out of `" + s.name + "` all name other products; add `- " +
+                                 "{from: " + s.name + ", to: NEXT_STAGE, product: " + p +
+                                 "}`, or a route without `product` (taken by every product with "
+                                 "no route of its own there)");
+                } else {
+                    const std::string& src = names_[c.source];
+                    r_.error(s.loc, stage_path(s),
+                             "orders from source `" + src + "` have no route out of stage `" +
+                                 s.name + "`",
+                             "`" + src +
+                                 "` has no products, so its orders take the routes without "
+                                 "`product`, and every route out of `" +
+                                 s.name + "` names a product; add `- {from: " + s.name +
+                                 ", to: NEXT_STAGE}`");
+                }
+            }
+        }
+        return ok;
     }
 
     // Loops that the routes leave on paper but the probabilities never do (an inspection that
@@ -992,6 +1377,13 @@ private:
         }
     }
 
+    /// A metric named by a target or by precision (survey metrics need a survey).
+    struct MetricUse {
+        std::string metric;
+        SourceLoc loc;
+        std::string path;
+    };
+
     Reader r_;
     const RawNode& root_;
     Cursor top_;
@@ -1001,6 +1393,10 @@ private:
     std::vector<bool> types_known_;   ///< per stage: its type was read
     bool last_type_known_ = false;
     bool graph_checkable_ = true;  ///< stages and routes sound enough for graph checks
+    bool survey_written_ = false;  ///< some sink has a `survey` key (valid or not)
+    std::vector<MetricUse> survey_metric_uses_;
+    /// (stage index, its service_by_product map), resolved once every product is known.
+    std::vector<std::pair<std::size_t, Cursor>> service_by_product_;
 };
 
 }  // namespace

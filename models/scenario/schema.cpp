@@ -31,6 +31,11 @@ constexpr Range unit_interval() {
     r.hi = 1;
     return r;
 }
+constexpr Range share_interval() {  // (0, 1]
+    Range r = unit_interval();
+    r.lo_open = true;
+    return r;
+}
 
 // Builds one table row: key("run.horizon", KeyType::number).required().range(gt(0)) ...
 class KeyBuilder {
@@ -109,21 +114,26 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
 
     // --- run ---------------------------------------------------------------------------------
     key("run.horizon", KeyType::number)
-        .required()
         .range(gt(0))
         .unit("time")
-        .help("simulated time per replication"),
+        .help("simulated time per replication (give horizon or orders)"),
+    key("run.orders", KeyType::integer)
+        .range(gt(0))
+        .unit("orders")
+        .help("instead of horizon: create N orders, end when all have concluded (an "
+              "override of either replaces the other from the file)"),
     key("run.warmup", KeyType::number)
         .default_value("0")
         .range(ge(0))
-        .planned_values("auto")
+        .choices("auto")
         .unit("time")
-        .help("statistics before this time are discarded; must be < horizon"),
+        .help("statistics before this time are discarded; must be < horizon; `auto` picks "
+              "it per replication by MSER-5 on lead times"),
     key("run.replications", KeyType::integer)
         .default_value("10")
         .range(ge(1))
         .unit("count")
-        .help("independent replications"),
+        .help("independent replications (with precision: the minimum, default 3)"),
     key("run.seed", KeyType::integer)
         .default_value("1")
         .range(ge(0))
@@ -138,14 +148,22 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .range(gt(0))
         .unit("count")
         .help("stop with an error when a replication processes more events"),
-    key("run.orders", KeyType::integer)
-        .reserved()
-        .range(gt(0))
-        .unit("orders")
-        .help("instead of horizon: create N orders, end when all have concluded"),
     key("run.precision", KeyType::map)
-        .reserved()
-        .help("instead of replications: run until a metric's CI half-width is reached"),
+        .help("add replications until a metric's 95 % CI half-width is reached: "
+              "{metric, half_width, max_replications}"),
+    key("run.precision.metric", KeyType::string)
+        .required()
+        .help("a runs.csv metric name, e.g. customer_error_rate"),
+    key("run.precision.half_width", KeyType::number)
+        .required()
+        .range(gt(0))
+        .unit("metric's unit")
+        .help("stop once the metric's 95 % CI half-width is at most this"),
+    key("run.precision.max_replications", KeyType::integer)
+        .default_value("200")
+        .range(ge(3))
+        .unit("count")
+        .help("stop here even if the half-width is not reached (>= run.replications)"),
 
     // --- costs -------------------------------------------------------------------------------
     key("costs.late_penalty", KeyType::number)
@@ -194,9 +212,28 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("a scrapped unit is remade from the source's routes (keeping its creation time "
               "and due date) or the order is cancelled"),
     key("stages.*.products", KeyType::map)
-        .reserved()
         .types(kSource)
-        .help("order classes with shares"),
+        .help("order classes by name, drawn per order by share: {NAME: {share, due_in, "
+              "priority}}"),
+    key("stages.*.products.*", KeyType::map)
+        .types(kSource)
+        .help("a product; the name matches [A-Za-z_][A-Za-z0-9_-]*, is not `scrap` and is "
+              "unique in the scenario")
+        .existing_names(),
+    key("stages.*.products.*.share", KeyType::number)
+        .required()
+        .range(share_interval())
+        .types(kSource)
+        .unit("share")
+        .help("share of the source's orders; the shares of one source sum to 1"),
+    key("stages.*.products.*.due_in", KeyType::distribution)
+        .types(kSource)
+        .unit("time")
+        .help("due date after creation (omitted: the source's due_in)"),
+    key("stages.*.products.*.priority", KeyType::integer)
+        .default_value("0")
+        .types(kSource)
+        .help("higher is served first by the priority discipline (may be negative)"),
     // station (and inspection)
     key("stages.*.servers", KeyType::integer)
         .default_value("1")
@@ -330,15 +367,19 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .unit("count")
         .help("servers on shift during the window"),
     key("stages.*.service_by_product", KeyType::map)
-        .reserved()
         .types(kServing)
-        .help("service time per product"),
+        .help("service time per product: {PRODUCT: distribution}; others take `service`"),
+    key("stages.*.service_by_product.*", KeyType::distribution)
+        .types(kServing)
+        .unit("time")
+        .help("the service time of this product here (a product of some source)"),
     key("stages.*.initial_wip", KeyType::integer)
-        .reserved()
+        .default_value("0")
         .range(ge(0))
         .types(kServing)
         .unit("orders")
-        .help("orders already waiting at time 0"),
+        .help("orders already here at time 0 (created at 0 by the first source); at most "
+              "servers + queue.capacity"),
     // link
     key("stages.*.delay", KeyType::distribution)
         .required()
@@ -372,12 +413,23 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("re-sends before the order is lost"),
     // sink
     key("stages.*.survey", KeyType::map)
-        .reserved()
         .types(kSink)
         .help("customer survey: {response_rate, bias}"),
+    key("stages.*.survey.response_rate", KeyType::number)
+        .required()
+        .range(unit_interval())
+        .types(kSink)
+        .unit("share")
+        .help("chance a customer answers"),
+    key("stages.*.survey.bias", KeyType::number)
+        .default_value("1")
+        .range(gt(0))
+        .types(kSink)
+        .unit("factor")
+        .help("customers who met an error answer bias times as often (capped at 1)"),
 
     // --- routes ------------------------------------------------------------------------------
-    key("routes.#", KeyType::map).help("one route: {from, to, prob, when}"),
+    key("routes.#", KeyType::map).help("one route: {from, to, prob, when, product}"),
     key("routes.#.from", KeyType::name).required().help("the stage the route leaves (not a sink)"),
     key("routes.#.to", KeyType::name)
         .required()
@@ -386,14 +438,15 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
     key("routes.#.prob", KeyType::number)
         .range(unit_interval())
         .unit("share")
-        .help("share of the units leaving `from` (with the same `when`); those shares sum to 1"),
+        .help("share of the units leaving `from` (with the same `when` and `product`); those "
+              "shares sum to 1"),
     key("routes.#.when", KeyType::choice)
         .choices("pass|fail")
         .help("routes out of an inspection only: the test result that takes this route "
               "(omitted: both)"),
     key("routes.#.product", KeyType::string)
-        .reserved()
-        .help("the only product that takes this route"),
+        .help("only this product takes the route; a product with routes of its own out of a "
+              "stage takes only those, the others the routes without `product`"),
 
     // --- faults ------------------------------------------------------------------------------
     key("faults.#", KeyType::map)
@@ -514,6 +567,7 @@ std::string value_text(const SchemaKey& k) {
         out = std::string(type_name(k.type));
         const std::string range = k.range.describe();
         if (!range.empty()) out += " " + range;
+        for (const auto word : split_choices(k.choices)) out += " or " + std::string(word);
     }
     if (!k.unit.empty()) out += " (" + std::string(k.unit) + ")";
     if (k.required) out += "; required";
@@ -692,6 +746,14 @@ std::string schema_reference() {
         "              passed and for failed units (a route without `when` serves both).\n"
         "              `to: scrap` scraps the unit (not from a source): the source remakes\n"
         "              it (on_scrap: remake) or cancels the order. No stage is named scrap.\n"
+        "  products    A product's shares of one source sum to 1; names are unique across\n"
+        "              the scenario. Out of a stage, a product with routes of its own\n"
+        "              (`product: NAME`) takes only those, every other product the routes\n"
+        "              without `product`; the probs of each (when, product) group sum to 1,\n"
+        "              and every product that can reach a stage needs a route out of it.\n"
+        "  run         Exactly one of horizon and orders (--horizon or --set of one\n"
+        "              replaces the other from the file). With precision, replications is\n"
+        "              the minimum (default 3) and at most precision.max_replications.\n"
         "  loops       Every loop needs an exit that some orders take, given the routes'\n"
         "              probs and the defect, detect, false-alarm and damage probabilities.\n"
         "  shifts      Windows satisfy 0 <= from < to <= cycle and do not overlap; at least\n"

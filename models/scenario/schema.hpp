@@ -60,11 +60,13 @@ struct SchemaKey {
     std::string_view path;
     KeyType type = KeyType::map;
     KeyStatus status = KeyStatus::supported;
-    bool required = false;             ///< (stage keys: for the stage types it applies to)
-    std::string_view default_value;    ///< as a scenario would write it; empty = none
-    Range range;                       ///< number / integer keys
-    std::string_view choices;          ///< choice keys: "fifo|lifo|priority|edd"
-    std::string_view reserved_values;  ///< values in the format but not supported yet ("auto")
+    bool required = false;           ///< (stage keys: for the stage types it applies to)
+    std::string_view default_value;  ///< as a scenario would write it; empty = none
+    Range range;                     ///< number / integer keys
+    /// Choice keys: the values, "fifo|lifo|priority|edd". Number keys: words taken instead of
+    /// a number ("auto" for run.warmup), which the loader interprets.
+    std::string_view choices;
+    std::string_view reserved_values;  ///< values in the format but not supported yet (none now)
     StageTypeMask stage_types = kAllStageTypes;  ///< "stages.*.KEY": the types it applies to
     std::string_view unit;          ///< "time" (the scenario's time_unit), "money/hour" ...
     std::string_view help;          ///< one line for `qosim check --help` and hints

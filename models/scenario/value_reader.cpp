@@ -247,6 +247,36 @@ std::optional<std::uint64_t> Reader::integer(const Cursor& c) {
     return static_cast<std::uint64_t>(*x);
 }
 
+std::optional<std::int64_t> Reader::signed_integer(const Cursor& c) {
+    if (!require(c)) {
+        const auto d = parse_default(c);
+        return d ? std::optional<std::int64_t>(static_cast<std::int64_t>(*d)) : std::nullopt;
+    }
+    if (reject_reserved_value(c)) return std::nullopt;
+    const RawNode& n = *c.node;
+    const auto x = n.is_scalar() ? parse_number(n.scalar) : std::nullopt;
+    if (!x || !std::isfinite(*x)) {
+        error(c.loc, c.path, "must be a whole number, got " + n.describe(), key_hint(c));
+        return std::nullopt;
+    }
+    if (std::floor(*x) != *x) {
+        error(c.loc, c.path, "must be a whole number, got " + n.scalar, key_hint(c));
+        return std::nullopt;
+    }
+    if (c.key != nullptr && !c.key->range.contains(*x)) {
+        error(c.loc, c.path, "must be " + c.key->range.describe() + ", got " + n.scalar,
+              key_hint(c));
+        return std::nullopt;
+    }
+    constexpr double kLimit = 9007199254740992.0;  // 2^53: every whole double up to it is exact
+    if (std::abs(*x) > kLimit) {
+        error(c.loc, c.path, "must be a whole number from -2^53 to 2^53, got " + n.scalar,
+              key_hint(c));
+        return std::nullopt;
+    }
+    return static_cast<std::int64_t>(*x);
+}
+
 std::optional<bool> Reader::boolean(const Cursor& c) {
     if (!require(c)) {
         if (c.key == nullptr || c.key->default_value.empty()) return std::nullopt;

@@ -72,6 +72,10 @@ public:
     /// A whole number within the key's range (written as 12 or 1e6); default when absent.
     std::optional<std::uint64_t> integer(const Cursor& c);
 
+    /// A whole number that may be negative (written as -2 or 1e3), within the key's range and
+    /// within [-2^53, 2^53]; default when absent.
+    std::optional<std::int64_t> signed_integer(const Cursor& c);
+
     /// true | false; default when absent.
     std::optional<bool> boolean(const Cursor& c);
 

@@ -9,6 +9,7 @@
 
 using qosim::models::analyse_quality;
 using qosim::models::OnScrap;
+using qosim::models::Product;
 using qosim::models::QualityAnalysis;
 using qosim::models::Route;
 using qosim::models::RouteWhen;
@@ -78,6 +79,22 @@ void route(Scenario& sc, const std::string& from, const std::string& to, double 
     r.prob = prob;
     r.when = when;
     sc.stages[idx(sc, from)].routes.push_back(r);
+}
+
+// Adds a product of `source` and returns its index.
+std::size_t product(Scenario& sc, const std::string& name, const std::string& source,
+                    double share) {
+    Product p;
+    p.name = name;
+    p.source = idx(sc, source);
+    p.share = share;
+    sc.products.push_back(p);
+    return sc.products.size() - 1;
+}
+
+// Marks the last route out of `from` as taken by product `p` only.
+void only_for(Scenario& sc, const std::string& from, std::size_t p) {
+    sc.stages[idx(sc, from)].routes.back().product = p;
 }
 
 // (8) The four outcomes partition every order, whatever the scenario.
@@ -393,4 +410,76 @@ TEST_CASE("scenarios validation would reject are reported, not solved", "[qualit
     dead_end.stages = {source("orders", 1.0), station("m"), sink("out")};
     route(dead_end, "orders", "m");
     CHECK_THROWS_WITH(analyse_quality(dead_end), Catch::Matchers::Contains("m has no route out"));
+}
+
+TEST_CASE("products: each runs its own chain, outcomes are the share-weighted mixture",
+          "[quality][products]") {
+    // One source (rate 2): `std` (share 0.8) goes through `m` (defect 0.1) to `out`; `gold`
+    // (share 0.2) has its own route out of `m` to `check` (detects everything, scraps it with
+    // remake) and then `out`. gold: delivered good always, scraps 0.1 / 0.9 per order.
+    Scenario sc;
+    sc.stages = {source("orders", 0.5), station("m", 0.1, false, 2, 0.5),
+                 inspection("check", 1.0, 0.0), sink("out")};
+    const std::size_t std_p = product(sc, "std", "orders", 0.8);
+    const std::size_t gold = product(sc, "gold", "orders", 0.2);
+    route(sc, "orders", "m");
+    route(sc, "m", "out");
+    route(sc, "m", "check");
+    only_for(sc, "m", gold);
+    route(sc, "check", "out", 1.0, RouteWhen::pass);
+    route(sc, "check", "scrap", 1.0, RouteWhen::fail);
+    sc.stages[idx(sc, "m")].service_by_product = {{gold, Distribution::constant(2.0)}};
+    (void)std_p;
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    const double gold_attempts = 1.0 / 0.9;
+    CHECK(qa.p_delivered_defective == Approx(0.8 * 0.1).margin(kTol));
+    CHECK(qa.p_delivered_good == Approx(0.8 * 0.9 + 0.2).margin(kTol));
+    CHECK(qa.expected_scraps == Approx(0.2 * 0.1 * gold_attempts).margin(kTol));
+    CHECK(qa.visits[idx(sc, "orders")] == Approx(1.0).margin(kTol));
+    CHECK(qa.visits[idx(sc, "m")] == Approx(0.8 + 0.2 * gold_attempts).margin(kTol));
+    CHECK(qa.visits[idx(sc, "check")] == Approx(0.2 * gold_attempts).margin(kTol));
+    CHECK(qa.arrival_rate[idx(sc, "check")] == Approx(2.0 * 0.2 * gold_attempts).margin(kTol));
+    CHECK(qa.defects_introduced[idx(sc, "m")] ==
+          Approx(0.1 * (0.8 + 0.2 * gold_attempts)).margin(kTol));
+    // m's work: std 1.6 / time x 0.5 plus gold 0.4 x 10/9 / time x 2, over 2 servers.
+    CHECK(qa.utilization[idx(sc, "m")] ==
+          Approx((1.6 * 0.5 + 0.4 * gold_attempts * 2.0) / 2.0).margin(kTol));
+
+    SECTION("a loop only one product is caught in is named with the product") {
+        route(sc, "check", "m", 1.0, RouteWhen::fail);
+        only_for(sc, "check", gold);
+        route(sc, "check", "check", 1.0, RouteWhen::pass);
+        only_for(sc, "check", gold);
+        REQUIRE_THROWS_WITH(
+            analyse_quality(sc),
+            Catch::Matchers::Contains("has no exit: every `gold` order that enters it"));
+    }
+}
+
+TEST_CASE("a source without products beside one with products keeps the shared routes",
+          "[quality][products]") {
+    // `plain` (rate 1) has no products and takes m's shared route to `out`; `web` (rate 1)
+    // makes only `vip`, whose own route out of m goes through `lossy` (loss 0.5).
+    Scenario sc;
+    sc.stages = {source("plain", 1.0), source("web", 1.0), station("m"), link("lossy", 0.5, 0.0),
+                 sink("out")};
+    const std::size_t vip = product(sc, "vip", "web", 1.0);
+    route(sc, "plain", "m");
+    route(sc, "web", "m");
+    route(sc, "m", "out");
+    route(sc, "m", "lossy");
+    only_for(sc, "m", vip);
+    route(sc, "lossy", "out");
+    const QualityAnalysis qa = analyse_quality(sc);
+    check_outcomes_sum_to_one(qa);
+    CHECK(qa.p_lost == Approx(0.5 * 0.5).margin(kTol));
+    CHECK(qa.arrival_rate[idx(sc, "m")] == Approx(2.0).margin(kTol));
+    CHECK(qa.arrival_rate[idx(sc, "lossy")] == Approx(1.0).margin(kTol));
+    CHECK(qa.arrival_rate[idx(sc, "out")] == Approx(1.5).margin(kTol));
+
+    SECTION("a product with no route it takes out of a stage it reaches is rejected") {
+        sc.stages[idx(sc, "m")].routes[0].product = vip;  // now plain has nowhere to go
+        CHECK_THROWS_WITH(analyse_quality(sc), Catch::Matchers::Contains("m has no route out"));
+    }
 }

@@ -54,7 +54,7 @@ const Case kCorpus[] = {
     {"unknown_key",              7,  5, "stages.smt.srvers",               "did you mean `servers`?"},
     {"key_not_for_type",         4, 43, "stages.orders.servers",           "does not apply to a source stage"},
     {"missing_required",         5,  3, "stages.smt.service",              "missing required key `service`"},
-    {"missing_horizon",          2,  1, "run.horizon",                     "missing required key `horizon`"},
+    {"missing_horizon",          2,  1, "run",                             "`run` needs `horizon` (simulated time per replication) or `orders`"},
     {"negative_time",            5, 33, "stages.smt.service",              "must be >= 0 (a duration cannot be negative), got -0.5"},
     {"negative_param",           7, 42, "stages.smt.service.sd",           "must be >= 0, got -0.2"},
     {"prob_out_of_range",       10, 33, "routes.1.prob",                   "must be in [0, 1] (a probability), got 1.5", 2},
@@ -88,10 +88,8 @@ const Case kCorpus[] = {
     {"scrap_stage_name",         5,  3, "stages.scrap",                    "`scrap` is reserved"},
     {"empty",                    1,  1, "",                                "the scenario is empty"},
     {"not_a_map",                2,  1, "",                                "must be a map of keys, got a list"},
-    {"reserved_stage_key",       5, 38, "stages.smt.initial_wip",          "`initial_wip` is part of the qosim format but not supported by this version yet (planned); remove it to run"},
-    {"reserved_top_level",      10,  1, "variants",                        "`variants` is part of the qosim format"},
-    {"reserved_warmup_auto",     2, 29, "run.warmup",                      "`warmup: auto` is part of the qosim format"},
-    {"reserved_route_product",   9, 27, "routes.1.product",                "`product` is part of the qosim format"},
+    {"reserved_top_level",      10,  1, "variants",                        "`variants` is part of the qosim format but not supported by this version yet (planned); remove it to run"},
+    {"reserved_sweep",          10,  1, "sweep",                           "`sweep` is part of the qosim format"},
     // faults and quality
     {"defect_prob_range",        5, 51, "stages.smt.defect_prob",          "must be in [0, 1] (a probability), got 1.5"},
     {"when_not_inspection",      9, 33, "routes.1.when",                   "`when` is only for routes out of an inspection, and `smt` is a station"},
@@ -118,6 +116,19 @@ const Case kCorpus[] = {
     {"probabilistic_loop",       7,  3, "stages.aoi",                      "lower a defect_prob, detect_prob, false_alarm_prob or damage_prob of 1"},
     {"remake_loop",              4,  3, "stages.orders",                   "the loop orders -> smt -> aoi -> scrap (remake) -> orders has no exit"},
     {"remake_loop",              4,  3, "stages.orders",                   "or cancel scrapped orders (on_scrap: cancel)"},
+    // products, surveys, order-count runs and precision
+    {"product_share_sum",        7,  5, "stages.orders.products",          "the shares of the products of `orders` sum to 0.9, not 1: basic 0.7, premium 0.2"},
+    {"product_duplicate",        5, 52, "stages.shop.products.premium",    "product `premium` is already defined by source `web` (line 4)"},
+    {"route_unknown_product",   10, 36, "routes.1.product",                "there is no product `premum`"},
+    {"route_unknown_product",   10, 36, "routes.1.product",                "did you mean `premium`?"},
+    {"service_by_product_unknown",7,26, "stages.smt.service_by_product.premum", "there is no product `premum`"},
+    {"service_by_product_unknown",7,26, "stages.smt.service_by_product.premum", "did you mean `premium`?"},
+    {"product_no_route_out",     6,  3, "stages.pack",                     "product `basic` has no route out of stage `pack`"},
+    {"horizon_and_orders",       2, 21, "run.orders",                      "give `horizon` or `orders`, not both"},
+    {"precision_unknown_metric", 4, 23, "run.precision.metric",            "unknown metric `customer_eror_rate`"},
+    {"precision_unknown_metric", 4, 23, "run.precision.metric",            "did you mean `customer_error_rate`?"},
+    {"precision_half_width_zero",4, 51, "run.precision.half_width",        "must be > 0, got 0"},
+    {"survey_response_rate",     6, 46, "stages.done.survey.response_rate", "must be in [0, 1] (a probability), got 1.5"},
 };
 // clang-format on
 
@@ -212,7 +223,7 @@ TEST_CASE("every reserved key of the schema is refused with the planned-feature 
         CHECK(diags[0].message == "`" + key + "` " + message);
         ++checked;
     }
-    CHECK(checked >= 9);  // variants, sweep, run.orders, run.precision, products, ...
+    CHECK(checked == 2);  // variants and sweep; the rest of SPEC §2 is supported
 }
 
 TEST_CASE("a number where a map belongs and a list where text belongs are type errors",
@@ -347,4 +358,193 @@ TEST_CASE("fault and quality rules that need no file of their own",
                               "  - {stage: smt, kind: service, at: 2, duration: 5, factor: 2}\n"
                               "  - {stage: aoi, kind: outage, at: 2, duration: 5}\n")
               .empty());
+}
+
+TEST_CASE("product, survey, run and precision rules that need no file of their own",
+          "[loader][bad_input][products]") {
+    const std::string head =
+        "run: {horizon: 100}\n"
+        "stages:\n"
+        "  orders: {type: source, interarrival: 1,\n"
+        "           products: {basic: {share: 0.6}, premium: {share: 0.4}}}\n"
+        "  smt: {type: station, service: 0.5}\n"
+        "  aoi: {type: inspection, service: 0.1}\n"
+        "  pack: {type: station, service: 0.2}\n"
+        "  done: {type: sink}\n"
+        "routes:\n"
+        "  - {from: orders, to: smt}\n"
+        "  - {from: smt, to: aoi}\n"
+        "  - {from: aoi, to: done, when: pass}\n"
+        "  - {from: aoi, to: scrap, when: fail}\n"
+        "  - {from: pack, to: done}\n"
+        "  - {from: smt, to: pack, product: premium}\n";
+    REQUIRE(diagnostics_of_text(head).empty());
+    const auto one = [&head](const std::string& before, const std::string& after) {
+        std::string yaml = head;
+        REQUIRE(yaml.find(before) != std::string::npos);
+        yaml.replace(yaml.find(before), before.size(), after);
+        return diagnostics_of_text(yaml);
+    };
+    const auto plus = [&head](const std::string& more) { return diagnostics_of_text(head + more); };
+
+    // Product definitions.
+    auto d = one("basic: {share: 0.6}", "basic: {share: 0.6}, scrap: {share: 0}");
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].message == "the name `scrap` is reserved (the built-in scrap target)");
+    CHECK(d[1].message == "must be in (0, 1] (a probability), got 0");
+    d = one("basic: {share: 0.6}", "'basic line': {share: 0.6}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message.find("a product name must match [A-Za-z_][A-Za-z0-9_-]*") == 0);
+    d = one("products: {basic: {share: 0.6}, premium: {share: 0.4}}", "products: {}");
+    REQUIRE(d.size() == 2);  // ... and the route naming premium
+    CHECK(d[0].message == "there are no products under `products`");
+    CHECK(d[1].message == "there is no product `premium`: no source has `products`");
+    d = one("premium: {share: 0.4}", "premium: {share: 0.4, priority: 1.5}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "stages.orders.products.premium.priority");
+    CHECK(d[0].message == "must be a whole number, got 1.5");
+    d = one("premium: {share: 0.4}", "premium: {share: 0.4, priorty: 1}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].hint == "did you mean `priority`?");
+    d = one("premium: {share: 0.4}", "premium: {}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "missing required key `share`");
+    d = one("premium: {share: 0.4}", "premium: {share: 0.4, due_in: -1}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "stages.orders.products.premium.due_in");
+    // Keys on the wrong stage type.
+    d = one("smt: {type: station, service: 0.5", "smt: {type: station, service: 0.5, products: {}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "`products` does not apply to a station stage");
+    d = one("done: {type: sink", "done: {type: sink, initial_wip: 3");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "`initial_wip` does not apply to a sink stage");
+    d = one("smt: {type: station, service: 0.5",
+            "smt: {type: station, service: 0.5, survey: {response_rate: 0.1}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "`survey` does not apply to a station stage");
+
+    // service_by_product and initial_wip.
+    CHECK(one("pack: {type: station, service: 0.2",
+              "pack: {type: station, service: 0.2, service_by_product: {premium: 0.4}")
+              .empty());
+    d = one("smt: {type: station, service: 0.5",
+            "smt: {type: station, service: 0.5, service_by_product: {basic: {dist: normal}}");
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].message == "missing parameter `mean` of the normal distribution");
+    d = one("smt: {type: station, service: 0.5",
+            "smt: {type: station, service: 0.5, initial_wip: -2");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "must be >= 0, got -2");
+    d = one("smt: {type: station, service: 0.5",
+            "smt: {type: station, servers: 2, service: 0.5, queue: {capacity: 3}, initial_wip: 6");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "must be <= servers + queue.capacity (2 + 3 = 5), got 6");
+    CHECK(one("smt: {type: station, service: 0.5",
+              "smt: {type: station, servers: 2, service: 0.5, queue: {capacity: 3}, "
+              "initial_wip: 5")
+              .empty());
+
+    // Routes by product: groups, duplicates, inspections, stuck classes and loops.
+    d = plus("  - {from: pack, to: smt, product: basic}\n");  // basic never reaches pack: fine
+    CHECK(d.empty());
+    d = one("  - {from: smt, to: pack, product: premium}\n",
+            "  - {from: smt, to: pack, product: premium, prob: 0.5}\n"
+            "  - {from: smt, to: done, product: premium, prob: 0.4}\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message ==
+          "the probs of the `product: premium` routes out of `smt` sum to 0.9, not 1: "
+          "smt -> pack 0.5, smt -> done 0.4");
+    d = plus("  - {from: smt, to: pack, product: premium}\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "duplicate route smt -> pack for product premium (also routes.5)");
+    d = plus("  - {from: aoi, to: pack, when: pass, product: premium}\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "stages.aoi");
+    CHECK(d[0].message == "inspection `aoi` has no route for the `premium` units that fail");
+    CHECK(d[0].hint.find("when: fail, product: premium}") != std::string::npos);
+    d = plus("  - {from: aoi, to: pack, when: pass, product: premium, prob: 0.5}\n");
+    REQUIRE(d.size() == 2);  // (and no fail route for premium, as above)
+    CHECK(d[1].message ==
+          "the only `when: pass`, `product: premium` route out of `aoi` must have prob 1 (or "
+          "none), got 0.5");
+    d = one("  - {from: pack, to: done}\n", "  - {from: pack, to: done, product: premium}\n");
+    CHECK(d.empty());  // only premium gets to pack
+    d = one("  - {from: orders, to: smt}\n", "  - {from: orders, to: smt, product: basic}\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "product `premium` has no route out of stage `orders`");
+    d = plus("  - {from: pack, to: pack, product: premium}\n");
+    REQUIRE(d.size() == 3);  // premium's only way on from orders and smt leads into it
+    CHECK(d[0].message == "product `premium` cannot reach a sink from stage `orders`");
+    CHECK(d[1].message == "product `premium` cannot reach a sink from stage `smt`");
+    CHECK(d[2].message ==
+          "stage `pack` routes only to itself for product `premium`: its units that enter it "
+          "never reach a sink");
+    CHECK(d[2].hint.find("that `premium` takes") != std::string::npos);
+    d = diagnostics_of_text(
+        "run: {horizon: 100}\n"
+        "stages: {in: {type: source, interarrival: 1}, m: {type: station, service: 1}, "
+        "out: {type: sink}}\n"
+        "routes: [{from: in, to: m}, {from: m, to: out, product: gold}]\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "there is no product `gold`: no source has `products`");
+    d = diagnostics_of_text(
+        "run: {horizon: 100}\n"
+        "stages: {in: {type: source, interarrival: 1}, web: {type: source, interarrival: 1, "
+        "products: {gold: {share: 1}}}, m: {type: station, service: 1}, out: {type: sink}}\n"
+        "routes: [{from: in, to: m}, {from: web, to: m}, {from: m, to: out, product: gold}]\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "orders from source `in` have no route out of stage `m`");
+
+    // run: warmup words, horizon or orders, precision.
+    d = one("run: {horizon: 100}", "run: {horizon: 100, warmup: atuo}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "must be a number or `auto`, got `atuo`");
+    CHECK(d[0].hint == "did you mean `auto`?");
+    d = one("run: {horizon: 100}", "run: {horizon: 100, warmup: soon}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "must be a number, got `soon`");
+    CHECK(d[0].hint.find("number >= 0 or auto") != std::string::npos);
+    CHECK(one("run: {horizon: 100}", "run: {horizon: 100, warmup: auto}").empty());
+    d = one("run: {horizon: 100}", "run: {orders: 0}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "must be > 0, got 0");
+    d = one("run: {horizon: 100}", "run: {orders: 10, warmup: -1}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "must be >= 0 (a duration cannot be negative), got -1");
+    d = one("run: {horizon: 100}",
+            "run: {horizon: 100, replications: 50, precision: {metric: loss_rate, half_width: "
+            "0.1, max_replications: 20}}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "run.replications");
+    CHECK(d[0].message ==
+          "with `precision`, replications is the minimum number of replications and must be <= "
+          "precision.max_replications (20), got 50");
+    d = one("run: {horizon: 100}",
+            "run: {horizon: 100, precision: {metric: loss_rate, half_width: 0.1, "
+            "max_replications: 2}}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "must be >= 3, got 2");
+    d = one("run: {horizon: 100}", "run: {horizon: 100, precision: {half_width: 0.1}}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "missing required key `metric`");
+    // Survey metrics need a survey, for precision and targets alike.
+    d = one("run: {horizon: 100}",
+            "run: {horizon: 100, precision: {metric: survey_error_rate, half_width: 0.01}}");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message ==
+          "`survey_error_rate` is measured only when a sink runs a survey, and no sink does");
+    d = plus("targets: {survey_responses: {min: 100}}\n");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].path == "targets.survey_responses");
+    CHECK(one("done: {type: sink", "done: {type: sink, survey: {response_rate: 0.2, bias: 3}")
+              .empty());
+    std::string surveyed = head + "targets: {survey_error_rate: {max: 0.05}}\n";
+    surveyed.replace(surveyed.find("done: {type: sink"), 17,
+                     "done: {type: sink, survey: {response_rate: 0.2}");
+    CHECK(diagnostics_of_text(surveyed).empty());
+    d = one("done: {type: sink", "done: {type: sink, survey: {bias: 0}");
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].message == "missing required key `response_rate`");
+    CHECK(d[1].message == "must be > 0, got 0");
 }

@@ -119,3 +119,40 @@ TEST_CASE("a trapping loop has no solution", "[flow]") {
                       "the loop a -> b -> a has no exit: every order that "
                       "enters it circulates forever");
 }
+
+TEST_CASE("two products with routes of their own: rates by share, service by product",
+          "[flow][products]") {
+    // Source rate 2: product a (share 0.25, rate 0.5) goes m -> x -> out; product b (share
+    // 0.75, rate 1.5) takes m's shared route to y, which sends 40 % back to m. b's visits to m
+    // and y: v = 1 + 0.4 v, so v = 1 / 0.6 = 5/3.
+    const Scenario sc = load_scenario_text(
+        "run: {horizon: 10}\n"
+        "stages:\n"
+        "  in: {type: source, interarrival: 0.5,\n"
+        "       products: {a: {share: 0.25}, b: {share: 0.75}}}\n"
+        "  m: {type: station, servers: 3, service: 0.4, service_by_product: {b: 0.8}}\n"
+        "  x: {type: station, service: 1}\n"
+        "  y: {type: station, service: 0.2}\n"
+        "  out: {type: sink}\n"
+        "routes:\n"
+        "  - {from: in, to: m}\n"
+        "  - {from: m, to: x, product: a}\n"
+        "  - {from: m, to: y}\n"
+        "  - {from: x, to: out}\n"
+        "  - {from: y, to: out, prob: 0.6}\n"
+        "  - {from: y, to: m, prob: 0.4}\n",
+        "products_flow.yaml");
+    const FlowAnalysis f = analyse_flow(sc);
+    const double b_visits = 1.0 / 0.6;
+    CHECK(f.arrival_rate[0] == Approx(2.0));
+    CHECK(f.arrival_rate[1] == Approx(0.5 + 1.5 * b_visits));  // 3.0
+    CHECK(f.arrival_rate[1] == Approx(3.0));
+    CHECK(f.arrival_rate[2] == Approx(0.5));             // only a
+    CHECK(f.arrival_rate[3] == Approx(1.5 * b_visits));  // only b: 2.5
+    CHECK(f.arrival_rate[4] == Approx(2.0));
+    // m: (0.5 x 0.4 + 2.5 x 0.8) / 3 servers; x: 0.5 x 1; y: 2.5 x 0.2.
+    CHECK(f.utilization[1] == Approx((0.5 * 0.4 + 2.5 * 0.8) / 3.0));
+    CHECK(f.utilization[2] == Approx(0.5));
+    CHECK(f.utilization[3] == Approx(0.5));
+    CHECK_FALSE(f.any_saturated());
+}

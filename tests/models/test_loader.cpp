@@ -253,6 +253,149 @@ TEST_CASE("faults and quality keys round-trip, with their defaults", "[loader][q
     CHECK(sc.faults[7].factor == 0.5);
 }
 
+TEST_CASE("products, surveys, order-count runs and precision round-trip every field",
+          "[loader][products]") {
+    const std::string path = data("good/products.yaml");
+    const Scenario sc = load_scenario(path);
+    REQUIRE(sc.stages.size() == 8);
+    const char* names[] = {"orders", "test", "aoi",      "premium_pack",
+                           "rush",   "ship", "customer", "archive"};
+    for (std::size_t i = 0; i < 8; ++i) CHECK(sc.stages[i].name == names[i]);
+
+    // run: orders instead of horizon, warmup auto, precision with its defaults.
+    REQUIRE(sc.run.orders.has_value());
+    CHECK(*sc.run.orders == 500);
+    CHECK(sc.run.horizon == 0);
+    CHECK(sc.run.warmup_auto);
+    CHECK(sc.run.warmup == 0);
+    REQUIRE(sc.run.precision.has_value());
+    CHECK(sc.run.precision->metric == "customer_error_rate");
+    CHECK(sc.run.precision->half_width == 0.002);
+    CHECK(sc.run.precision->max_replications == 200);  // default
+    CHECK(sc.run.replications == 3);                   // the minimum, by default, with precision
+    CHECK(sc.run.seed == 3);
+
+    // Products: every source's, in file order, with the source's index.
+    REQUIRE(sc.products.size() == 3);
+    const Product& basic = sc.products[0];
+    CHECK(basic.name == "basic");
+    CHECK(basic.source == 0);
+    CHECK(basic.share == 0.7);
+    CHECK_FALSE(basic.due_in.has_value());  // the source's due_in applies
+    CHECK(basic.priority == 0);             // default
+    CHECK(basic.loc.file == path);
+    CHECK(basic.loc.line == 15);
+    CHECK(basic.loc.column == 7);
+    const Product& premium = sc.products[1];
+    CHECK(premium.name == "premium");
+    CHECK(premium.source == 0);
+    CHECK(premium.share == 0.3);
+    REQUIRE(premium.due_in.has_value());
+    CHECK(premium.due_in->kind() == DistKind::uniform);
+    CHECK(premium.due_in->mean() == Approx(12));
+    CHECK(premium.priority == 2);
+    const Product& express = sc.products[2];
+    CHECK(express.name == "express");
+    CHECK(express.source == 4);  // rush
+    CHECK(express.share == 1);
+    CHECK(express.priority == -1);
+    CHECK(stage(sc, "orders").due_in->mean() == 24);
+
+    // service_by_product in file order as (product index, distribution); initial_wip.
+    const auto& test = stage(sc, "test");
+    REQUIRE(test.service_by_product.size() == 2);
+    CHECK(test.service_by_product[0].first == 1);
+    CHECK(test.service_by_product[0].second.kind() == DistKind::exponential);
+    CHECK(test.service_by_product[0].second.mean() == Approx(0.3));
+    CHECK(test.service_by_product[1].first == 2);
+    CHECK(test.service_by_product[1].second.kind() == DistKind::constant);
+    CHECK(test.service_by_product[1].second.mean() == 0.25);
+    CHECK(test.initial_wip == 12);
+    CHECK(test.discipline == Discipline::priority);
+    CHECK(stage(sc, "aoi").initial_wip == 0);  // default
+    CHECK(stage(sc, "aoi").service_by_product.empty());
+
+    // Surveys, with bias defaulting to 1; other stages have none.
+    const auto& customer = stage(sc, "customer");
+    REQUIRE(customer.survey.has_value());
+    CHECK(customer.survey->response_rate == 0.1);
+    CHECK(customer.survey->bias == 2.0);
+    const auto& archive = stage(sc, "archive");
+    REQUIRE(archive.survey.has_value());
+    CHECK(archive.survey->response_rate == 0.5);
+    CHECK(archive.survey->bias == 1.0);
+    CHECK_FALSE(stage(sc, "ship").survey.has_value());
+
+    // Routes: `product` as an index; probabilities per (when, product) group.
+    REQUIRE(test.routes.size() == 2);
+    CHECK(test.routes[0].to == 2);
+    CHECK_FALSE(test.routes[0].product.has_value());
+    CHECK(test.routes[0].prob == 1.0);
+    CHECK(test.routes[1].to == 3);
+    CHECK(test.routes[1].product == std::optional<std::size_t>(1));
+    CHECK(test.routes[1].prob == 1.0);  // a group of one
+    CHECK(test.routes[1].loc.line == 41);
+    const auto& aoi = stage(sc, "aoi");
+    REQUIRE(aoi.routes.size() == 5);
+    CHECK(aoi.routes[0].when == RouteWhen::pass);
+    CHECK_FALSE(aoi.routes[0].product.has_value());
+    CHECK(aoi.routes[1].to == kScrapTarget);
+    CHECK(aoi.routes[2].product == std::optional<std::size_t>(2));
+    CHECK(aoi.routes[2].when == RouteWhen::pass);
+    CHECK(aoi.routes[2].prob == 0.5);
+    CHECK(aoi.routes[3].to == 7);
+    CHECK(aoi.routes[3].prob == 0.5);
+    CHECK(aoi.routes[4].when == RouteWhen::fail);
+    CHECK(aoi.routes[4].product == std::optional<std::size_t>(2));
+    CHECK(aoi.routes[4].to == 1);
+    for (const auto& s : sc.stages) {
+        if (s.name != "test" && s.name != "aoi") {
+            for (const auto& r : s.routes) CHECK_FALSE(r.product.has_value());
+        }
+    }
+}
+
+TEST_CASE("precision with a replication minimum, and defaults without products",
+          "[loader][products]") {
+    const std::string head =
+        "run: {horizon: 100, warmup: 10, replications: 5, precision: {metric: lead_time_p95, "
+        "half_width: 0.5, max_replications: 40}}\n"
+        "stages: {in: {type: source, interarrival: 1}, m: {type: station, service: 0.5}, "
+        "out: {type: sink}}\n"
+        "routes: [{from: in, to: m}, {from: m, to: out}]\n";
+    const Scenario sc = load_scenario_text(head, "p.yaml");
+    CHECK(sc.run.replications == 5);
+    REQUIRE(sc.run.precision.has_value());
+    CHECK(sc.run.precision->metric == "lead_time_p95");
+    CHECK(sc.run.precision->half_width == 0.5);
+    CHECK(sc.run.precision->max_replications == 40);
+    CHECK(sc.run.horizon == 100);
+    CHECK_FALSE(sc.run.orders.has_value());
+    CHECK_FALSE(sc.run.warmup_auto);
+    CHECK(sc.run.warmup == 10);
+    CHECK(sc.products.empty());
+    for (const auto& s : sc.stages) {
+        CHECK(s.initial_wip == 0);
+        CHECK(s.service_by_product.empty());
+        CHECK_FALSE(s.survey.has_value());
+        for (const auto& r : s.routes) CHECK_FALSE(r.product.has_value());
+    }
+    // Without precision: no precision, replications as given or 10.
+    const Scenario plain = load_scenario(data("good/minimal.yaml"));
+    CHECK_FALSE(plain.run.precision.has_value());
+    CHECK_FALSE(plain.run.orders.has_value());
+    CHECK_FALSE(plain.run.warmup_auto);
+    // An order-count run checks warmup only for >= 0 (there is no horizon to be below).
+    const Scenario orders = load_scenario_text(
+        "run: {orders: 20, warmup: 1000}\n"
+        "stages: {in: {type: source, interarrival: 1}, out: {type: sink}}\n"
+        "routes: [{from: in, to: out}]\n",
+        "o.yaml");
+    CHECK(orders.run.orders == std::optional<std::uint64_t>(20));
+    CHECK(orders.run.warmup == 1000);
+    CHECK(orders.run.horizon == 0);
+}
+
 TEST_CASE("omitted quality keys take their defaults on every stage type", "[loader][quality]") {
     const Scenario sc = load_scenario(data("good/minimal.yaml"));
     CHECK(sc.faults.empty());
@@ -414,7 +557,13 @@ TEST_CASE("the key reference is generated from the schema table", "[loader][sche
     CHECK(ref.find("exponential") != std::string::npos);
     CHECK(ref.find("mean | rate") != std::string::npos);
     CHECK(ref.find("not supported by this version yet") != std::string::npos);
-    CHECK(ref.find("run.warmup: auto") != std::string::npos);
+    CHECK(ref.find("run.warmup: auto") == std::string::npos);  // supported now
+    CHECK(ref.find("number >= 0 or auto (time); default 0") != std::string::npos);
+    CHECK(ref.find("stages.*.products.*.share") != std::string::npos);
+    CHECK(ref.find("number in (0, 1] (share); required; source") != std::string::npos);
+    CHECK(ref.find("run.precision.max_replications") != std::string::npos);
+    CHECK(ref.find("integer >= 3 (count); default 200") != std::string::npos);
+    CHECK(ref.find("Exactly one of horizon and orders") != std::string::npos);
     CHECK(ref.find("source|station|inspection|link|sink") != std::string::npos);
     CHECK(ref.find("stages.*.type: inspection") == std::string::npos);  // supported now
     CHECK(ref.find("faults.#.kind") != std::string::npos);
@@ -423,7 +572,10 @@ TEST_CASE("the key reference is generated from the schema table", "[loader][sche
     // Supported keys come before the planned ones; reserved keys only after.
     const auto planned = ref.find("not supported by this version yet");
     CHECK(ref.find("stages.*.shifts.servers.#.from") < planned);
-    CHECK(ref.find("stages.*.initial_wip") > planned);
+    CHECK(ref.find("stages.*.initial_wip") < planned);
+    CHECK(ref.find("routes.#.product") < planned);
+    CHECK(ref.find("\n  variants", planned) != std::string::npos);
+    CHECK(ref.find("\n  sweep", planned) != std::string::npos);
 
     // Every key's parent is declared before it, and patterns are unique.
     for (const auto& k : schema_keys()) {

@@ -123,9 +123,9 @@ TEST_CASE("--set errors that only the tree can find", "[overrides]") {
     REQUIRE(yaml.size() == 1);
     CHECK(yaml[0].message.find("not valid YAML") != std::string::npos);
 
-    const auto reserved = errors_with({"stages.smt.initial_wip=3"});
+    const auto reserved = errors_with({"sweep.method=grid"});
     REQUIRE(reserved.size() == 1);
-    CHECK(reserved[0].message.find("`initial_wip` is part of the qosim format") == 0);
+    CHECK(reserved[0].message.find("`sweep` is part of the qosim format") == 0);
 }
 
 TEST_CASE("problems with an override's value point at the override, not at the file",
@@ -238,4 +238,102 @@ TEST_CASE("check_override_path validates a path against the schema alone", "[ove
     CHECK(o->value == "{dist: exponential, mean: 2}");
     CHECK(o->loc.file == "--set stages.smt.service={dist: exponential, mean: 2}");
     CHECK(diags.empty());
+}
+
+TEST_CASE("--set reaches products, service_by_product, initial_wip, survey and run keys",
+          "[overrides][products]") {
+    const std::string products = std::string(QOSIM_TEST_DATA_DIR) + "/good/products.yaml";
+    const Scenario sc = load_scenario(
+        products,
+        {"stages.orders.products.premium.share=0.4", "stages.orders.products.basic.share=0.6",
+         "stages.orders.products.premium.priority=5", "stages.rush.products.express.due_in=3",
+         "stages.test.service_by_product.basic={dist: exponential, mean: 0.1}",
+         "stages.test.service_by_product.premium.mean=0.35", "stages.aoi.initial_wip=4",
+         "stages.customer.survey.bias=1.5", "run.orders=800", "run.replications=4",
+         "run.precision.max_replications=30", "run.precision.metric=lead_time_mean",
+         "routes.3.product=basic"});
+    REQUIRE(sc.products.size() == 3);
+    CHECK(sc.products[0].share == 0.6);
+    CHECK(sc.products[1].share == 0.4);
+    CHECK(sc.products[1].priority == 5);
+    REQUIRE(sc.products[2].due_in.has_value());
+    CHECK(sc.products[2].due_in->mean() == 3);
+    const auto& test = sc.stages[index_of(sc, "test")];
+    REQUIRE(test.service_by_product.size() == 3);  // a new entry goes last
+    CHECK(test.service_by_product[0].first == 1);
+    CHECK(test.service_by_product[0].second.mean() == Approx(0.35));
+    CHECK(test.service_by_product[2].first == 0);
+    CHECK(test.service_by_product[2].second.kind() == DistKind::exponential);
+    CHECK(sc.stages[index_of(sc, "aoi")].initial_wip == 4);
+    CHECK(sc.stages[index_of(sc, "customer")].survey->bias == 1.5);
+    CHECK(sc.run.orders == std::optional<std::uint64_t>(800));
+    CHECK(sc.run.replications == 4);
+    CHECK(sc.run.precision->max_replications == 30);
+    CHECK(sc.run.precision->metric == "lead_time_mean");
+    REQUIRE(test.routes.size() == 2);
+    CHECK(test.routes[1].product == std::optional<std::size_t>(0));  // now basic's route
+
+    // warmup: a number replaces auto, and auto a number.
+    const Scenario fixed = load_scenario(products, {"run.warmup=5"});
+    CHECK_FALSE(fixed.run.warmup_auto);
+    CHECK(fixed.run.warmup == 5);
+    const Scenario autowarm = with({"run.warmup=auto"});
+    CHECK(autowarm.run.warmup_auto);
+    CHECK(autowarm.run.warmup == 0);
+
+    // An override of horizon or orders switches the file's mode (--horizon is one).
+    const Scenario by_orders = with({"run.orders=500"});
+    CHECK(by_orders.run.orders == std::optional<std::uint64_t>(500));
+    CHECK(by_orders.run.horizon == 0);
+    CHECK(by_orders.run.warmup == 200);
+    const Scenario by_time = load_scenario(products, {"run.horizon=100"});
+    CHECK_FALSE(by_time.run.orders.has_value());
+    CHECK(by_time.run.horizon == 100);
+    const auto both = errors_with({"run.orders=500", "run.horizon=300"});
+    REQUIRE(both.size() == 1);
+    CHECK(both[0].message == "give `horizon` or `orders`, not both");
+    const auto short_run = errors_with({"run.horizon=100"});
+    REQUIRE(short_run.size() == 1);
+    CHECK(short_run[0].message == "must be < horizon (100), got 200");
+
+    // Problems point at the override: an unknown product, a share sum, a route's product.
+    auto d = [&products](const std::vector<std::string>& sets) {
+        try {
+            (void)load_scenario(products, sets);
+        } catch (const ScenarioError& e) {
+            return e.diagnostics();
+        }
+        return std::vector<Diagnostic>{};
+    };
+    auto e = d({"stages.orders.products.premum.share=0.4"});
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].message == "there is no `premum` under `stages.orders.products` in the scenario");
+    CHECK(e[0].hint == "did you mean `premium`?");
+    e = d({"stages.orders.products.premium.share=0.4"});
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].loc.file == "--set stages.orders.products.premium.share=0.4");
+    CHECK(e[0].message ==
+          "the shares of the products of `orders` sum to 1.1, not 1: basic 0.7, premium 0.4");
+    e = d({"routes.3.product=premum"});
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].loc.file == "--set routes.3.product=premum");
+    CHECK(e[0].hint == "did you mean `premium`?");
+    e = d({"stages.test.service_by_product.gold=1"});
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].message == "there is no product `gold`");
+    CHECK(e[0].hint == "the products are: basic, premium, express");
+    e = d({"run.precision.metric=throughputt"});
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].hint == "did you mean `throughput`?");
+
+    const SourceLoc at{"--set x", 0, 0};
+    CHECK(check_override_path("stages.a.products.b.share", at).empty());
+    CHECK(check_override_path("stages.a.products.b.due_in.mean", at).empty());
+    CHECK(check_override_path("stages.a.service_by_product.b.sd", at).empty());
+    CHECK(check_override_path("stages.a.survey.response_rate", at).empty());
+    CHECK(check_override_path("run.precision.half_width", at).empty());
+    CHECK(check_override_path("routes.2.product", at).empty());
+    const auto typo = check_override_path("stages.a.products.b.shares", at);
+    REQUIRE(typo.size() == 1);
+    CHECK(typo[0].hint == "did you mean `share`?");
 }

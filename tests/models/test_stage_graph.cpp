@@ -195,3 +195,80 @@ TEST_CASE("the loader: scrap is an exit for the graph, remaking is a question of
           "circulates forever");
     CHECK(remade[0].hint.find("on_scrap: cancel") != std::string::npos);
 }
+
+TEST_CASE("with product routes a stage is reachable when some product gets there",
+          "[graph][products]") {
+    // in makes a and b. Out of m, a has its own route to x; b takes the shared route to y.
+    // Out of y, only a has a route to z (a never gets to y), and the shared one goes to out.
+    auto sc = graph({{"in", src}, {"m", stn}, {"x", stn}, {"y", stn}, {"z", stn}, {"out", snk}},
+                    {{0, 1, 1.0},
+                     {1, 2, 1.0},
+                     {1, 3, 1.0},
+                     {2, 5, 1.0},
+                     {3, 4, 1.0},
+                     {3, 5, 1.0},
+                     {4, 5, 1.0}});
+    for (const char* name : {"a", "b"}) {
+        Product p;
+        p.name = name;
+        p.source = 0;
+        p.share = 0.5;
+        sc.products.push_back(p);
+    }
+    sc.stages[1].routes[0].product = 0;  // m -> x: a only
+    sc.stages[3].routes[0].product = 0;  // y -> z: a only
+    CHECK(reachable_from_sources(sc) ==
+          std::vector<bool>{true, true, true, true, false, true});  // z: nobody
+    CHECK(can_reach_sink(sc) == std::vector<bool>(6, true));
+    CHECK(closed_loops(sc).empty());
+    // Now b gets its own route out of m as well: nobody takes the shared m -> y any more.
+    Route own;
+    own.to = 2;
+    own.product = 1;
+    sc.stages[1].routes.push_back(own);
+    CHECK(reachable_from_sources(sc) == std::vector<bool>{true, true, true, false, false, true});
+
+    // A loop only b takes: x -> x for b (x's shared route still leads out).
+    Route self;
+    self.to = 2;
+    self.product = 1;
+    sc.stages[2].routes.push_back(self);
+    CHECK(closed_loops_of(sc, std::nullopt).empty());
+    CHECK(closed_loops_of(sc, 0).empty());
+    CHECK(closed_loops_of(sc, 1) == std::vector<std::vector<std::size_t>>{{2}});
+    CHECK(closed_loops(sc) == std::vector<std::vector<std::size_t>>{{2}});
+    CHECK(can_reach_sink_as(sc, 0)[2]);
+    CHECK_FALSE(can_reach_sink_as(sc, 1)[2]);
+    const auto to_sink = can_reach_sink(sc);
+    CHECK_FALSE(to_sink[0]);  // b, from the source on, ends in the loop
+    CHECK_FALSE(to_sink[2]);
+    CHECK(to_sink[5]);
+    // A loop of a product's own routes where it never goes is no trap.
+    Route z_self;
+    z_self.to = 4;
+    z_self.product = 1;
+    sc.stages[4].routes.push_back(z_self);
+    CHECK(closed_loops_of(sc, 1) == std::vector<std::vector<std::size_t>>{{2}});
+
+    const std::string dot = to_graphviz(sc);
+    CHECK(dot.find("1->2 [label=\"a\"]") != std::string::npos);
+    CHECK(dot.find("2->2 [label=\"b\"]") != std::string::npos);
+}
+
+TEST_CASE("a station holding initial_wip is reached by the first source's orders",
+          "[graph][products]") {
+    auto sc = graph({{"in", src}, {"a", stn}, {"b", stn}, {"out", snk}},
+                    {{0, 1, 1.0}, {1, 3, 1.0}, {2, 3, 1.0}});
+    CHECK(reachable_from_sources(sc) == std::vector<bool>{true, true, false, true});
+    sc.stages[2].initial_wip = 5;
+    CHECK(reachable_from_sources(sc) == std::vector<bool>{true, true, true, true});
+    // The loader agrees: b has orders at time 0 and a way out, so it is no dead stage.
+    CHECK(errors_of("run: {horizon: 10}\n"
+                    "stages:\n"
+                    "  in: {type: source, interarrival: 1}\n"
+                    "  a: {type: station, service: 0.5}\n"
+                    "  b: {type: station, service: 0.5, initial_wip: 5}\n"
+                    "  out: {type: sink}\n"
+                    "routes: [{from: in, to: a}, {from: a, to: out}, {from: b, to: out}]\n")
+              .empty());
+}

@@ -1,0 +1,49 @@
+// Run control: automatic warm-up by MSER-5 on pilot runs, and the sequential precision rule.
+#include "models/run/run_control.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <boost/math/distributions/students_t.hpp>
+
+#include "models/run/replication.hpp"
+
+namespace qosim::models {
+
+double choose_warmup(const Scenario& scenario, int pilots) {
+    Scenario pilot = scenario;
+    pilot.run.warmup = 0.0;
+    pilot.run.warmup_auto = false;
+    RunOptions options;
+    options.record_lead_times = true;
+    double warmup = 0.0;
+    for (int r = 0; r < pilots; ++r) {
+        const ReplicationResult res =
+            run_replication(pilot, static_cast<std::uint64_t>(r), scenario.run.seed, options);
+        warmup = std::max(warmup, mser5_warmup(res.lead_time_batches));
+    }
+    return warmup;
+}
+
+double ci95_half_width(std::span<const double> values) {
+    const std::size_t n = values.size();
+    if (n < 2) return std::numeric_limits<double>::infinity();
+    double mean = 0.0;
+    for (const double v : values) mean += v;
+    mean /= static_cast<double>(n);
+    double ss = 0.0;
+    for (const double v : values) ss += (v - mean) * (v - mean);
+    const double sd = std::sqrt(ss / static_cast<double>(n - 1));
+    const boost::math::students_t t(static_cast<double>(n - 1));
+    return boost::math::quantile(t, 0.975) * sd / std::sqrt(static_cast<double>(n));
+}
+
+std::optional<std::size_t> replications_needed(std::span<const double> values, double goal,
+                                               std::size_t min_n) {
+    for (std::size_t n = std::max<std::size_t>(min_n, 2); n <= values.size(); ++n)
+        if (ci95_half_width(values.first(n)) <= goal) return n;
+    return std::nullopt;
+}
+
+}  // namespace qosim::models
