@@ -26,7 +26,7 @@ struct Order {
     std::uint32_t defect_origin = kNoStage;  ///< stage that made it defective; none when good
     std::uint32_t first_stage = kNoStage;    ///< where it entered the line (remakes restart here)
     std::uint32_t attempts = 0;              ///< link re-sends so far on the current link
-    std::uint32_t cls = 0;                   ///< product index (0 when there are no products)
+    std::uint32_t cls = 0;                   ///< product index; products.size() = no product
     std::uint64_t serial = 0;                ///< creation number within the replication (trace)
     LinkPhase phase = LinkPhase::travelling;
 

@@ -87,7 +87,8 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
       warmup_(scenario.run.warmup),
       control_handler_(static_cast<std::uint32_t>(scenario.stages.size())) {
     order_limit_ = scenario.run.orders.value_or(0);
-    const std::size_t classes = std::max<std::size_t>(1, scenario.products.size());
+    // Class c < P is product c; class P (= products.size()) is an order without a product.
+    const std::size_t classes = scenario.products.size() + 1;
     classes_.resize(scenario.products.size());
     stages_.resize(scenario.stages.size());
     for (std::size_t i = 0; i < scenario.stages.size(); ++i) {
@@ -99,7 +100,7 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
         st.is_repair = spec.type == StageType::station && spec.repairs;
         for (std::size_t c = 0; c < classes; ++c) {
             std::optional<std::size_t> product;
-            if (!scenario.products.empty()) product = c;
+            if (c < scenario.products.size()) product = c;
             const std::vector<Route> mine = routes_for(spec.routes, product);
             if (spec.type == StageType::inspection) {
                 // Routes with a matching `when` win; routes without one serve both outcomes.
@@ -307,8 +308,8 @@ void Pipeline::on_source(std::uint32_t s) {
 }
 
 // The product class of a new order of source `st` (0 when it has no products).
-std::uint32_t Pipeline::draw_class(const StageState& st, sim::RandomStream& rng) {
-    if (st.product_ids.empty()) return 0;
+std::uint32_t Pipeline::draw_class(const StageState& st, sim::RandomStream& rng) const {
+    if (st.product_ids.empty()) return static_cast<std::uint32_t>(scenario_.products.size());
     const double u = rng.uniform01();
     std::size_t k = 0;
     while (u >= st.product_cum[k] && k + 1 < st.product_cum.size()) ++k;
@@ -320,7 +321,8 @@ void Pipeline::create_order(std::uint32_t source, OrderId id, sim::RandomStream&
     StageState& st = stages_[source];
     const StageSpec& spec = *st.spec;
     Order& o = orders_[id];
-    const Product* product = scenario_.products.empty() ? nullptr : &scenario_.products[o.cls];
+    const Product* product =
+        o.cls < scenario_.products.size() ? &scenario_.products[o.cls] : nullptr;
     const sim::Distribution* due = product && product->due_in ? &*product->due_in
                                                                : (spec.due_in ? &*spec.due_in : nullptr);
     o.created = now_;
@@ -334,7 +336,7 @@ void Pipeline::create_order(std::uint32_t source, OrderId id, sim::RandomStream&
     o.first_stage = choose(st, st.routes[o.cls]);
     ++created_;
     cum_created_ += 1;
-    if (!classes_.empty()) ++classes_[o.cls].created;
+    if (ClassStats* c = class_of(id)) ++c->created;
     trace(id, source, "created");
     set_wip(orders_.live());
     check_wip();
@@ -661,9 +663,9 @@ void Pipeline::start_service(std::uint32_t s, std::uint32_t k, OrderId order) {
     sv.serving = true;
     Order& o = orders_[order];
     sv.full = st.service_by_class[o.cls]->sample(st.service_rng) * st.service_factor;
-    if (!classes_.empty()) {
-        classes_[o.cls].busy_time += sv.full;
-        classes_[o.cls].direct_cost += sv.full * st.spec->cost.per_busy_time;
+    if (ClassStats* c = class_of(order)) {
+        c->busy_time += sv.full;
+        c->direct_cost += sv.full * st.spec->cost.per_busy_time;
     }
     trace(order, s, "start");
     sv.service_end = now_ + sv.full;
@@ -704,7 +706,7 @@ void Pipeline::release(Sender sender) {
     if (!classes_.empty()) {
         const OrderId unit =
             st.type == StageType::link ? sender.slot : st.servers[sender.slot].order;
-        classes_[orders_[unit].cls].direct_cost += st.spec->cost.per_unit;
+        if (ClassStats* c = class_of(unit)) c->direct_cost += st.spec->cost.per_unit;
     }
     if (st.type == StageType::link) {
         --st.in_transit;
@@ -792,8 +794,8 @@ void Pipeline::deliver(std::uint32_t sink, OrderId id) {
         ++stages_[o.defect_origin].stats.defects_escaped;
         penalty += pen.escape_penalty;
     }
-    if (!classes_.empty()) {
-        ClassStats& c = classes_[o.cls];
+    if (ClassStats* cs = class_of(id)) {
+        ClassStats& c = *cs;
         ++c.delivered;
         if (late) ++c.late;
         c.lead.add(lead);
@@ -808,14 +810,14 @@ void Pipeline::deliver(std::uint32_t sink, OrderId id) {
 void Pipeline::lose(std::uint32_t at_stage, OrderId id) {
     ++stages_[at_stage].stats.lost;
     ++lost_;
-    if (!classes_.empty()) classes_[orders_[id].cls].direct_cost += scenario_.costs.lost_penalty;
+    if (ClassStats* c = class_of(id)) c->direct_cost += scenario_.costs.lost_penalty;
     trace(id, at_stage, "lost");
     conclude(id, true, survey_sink_);
 }
 
 void Pipeline::cancel(OrderId id) {
     ++cancelled_;
-    if (!classes_.empty()) classes_[orders_[id].cls].direct_cost += scenario_.costs.lost_penalty;
+    if (ClassStats* c = class_of(id)) c->direct_cost += scenario_.costs.lost_penalty;
     trace(id, kNoTraceStage, "cancelled");
     conclude(id, true, survey_sink_);
 }
@@ -823,15 +825,14 @@ void Pipeline::cancel(OrderId id) {
 // Every order concludes once (delivered, lost or cancelled): count it, let its customer answer
 // the survey of `sink` (if it runs one), and free its slot.
 void Pipeline::conclude(OrderId id, bool error, std::uint32_t sink) {
-    const Order& o = orders_[id];
     ++concluded_total_;
     cum_concluded_ += 1;
     if (error) {
         ++customer_errors_;
         cum_errors_ += 1;
     }
-    if (!classes_.empty()) {
-        ClassStats& c = classes_[o.cls];
+    if (ClassStats* cs = class_of(id)) {
+        ClassStats& c = *cs;
         ++c.concluded;
         if (error) ++c.errors;
     }
@@ -845,6 +846,11 @@ void Pipeline::conclude(OrderId id, bool error, std::uint32_t sink) {
     }
     orders_.release(id);
     set_wip(orders_.live());
+}
+
+ClassStats* Pipeline::class_of(OrderId id) {
+    const std::uint32_t cls = orders_[id].cls;
+    return cls < classes_.size() ? &classes_[cls] : nullptr;
 }
 
 void Pipeline::trace(OrderId id, std::uint32_t stage, const char* event) {

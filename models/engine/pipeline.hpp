@@ -167,7 +167,8 @@ private:
     void on_control(std::uint32_t token);
     void on_window_end();
     void create_order(std::uint32_t source, OrderId id, sim::RandomStream& rng);
-    [[nodiscard]] static std::uint32_t draw_class(const StageState& st, sim::RandomStream& rng);
+    [[nodiscard]] std::uint32_t draw_class(const StageState& st, sim::RandomStream& rng) const;
+    ClassStats* class_of(OrderId id);  ///< null for orders without a product
     void on_shift_change(std::uint32_t s);
     void apply_fault(std::size_t index, bool starting);
 
