@@ -1,0 +1,209 @@
+// The command line: CLI11 declaration of `qosim run | check | graph` and their execution.
+#include "app/cli/commands.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+#include "app/output/console.hpp"
+#include "app/output/summary.hpp"
+#include "app/output/text.hpp"
+#include "app/output/writer.hpp"
+#include "app/runner/experiment.hpp"
+#include "models/graph/flow_analysis.hpp"
+#include "models/graph/stage_graph.hpp"
+#include "models/scenario/loader.hpp"
+#include "models/scenario/schema.hpp"
+
+namespace qosim::app {
+
+namespace detail {
+
+constexpr const char* kNotSupported = "is not supported by this version yet";
+
+/// Accepts a whole number >= 1 (thread counts).
+const CLI::Validator kAtLeastOne(
+    [](std::string& value) -> std::string {
+        unsigned long long n = 0;
+        const char* first = value.data();
+        const char* last = first + value.size();
+        const auto [end, ec] = std::from_chars(first, last, n);
+        if (ec != std::errc{} || end != last || n < 1) {
+            return cat({"must be a whole number >= 1, got '", value, "'"});
+        }
+        return {};
+    },
+    "");
+
+/// Fails early, before anything is computed or written, when `path` cannot become a directory.
+void check_out_dir(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
+        throw UsageError(cat({"--out ", dir.string(), ": exists and is not a directory"}));
+    }
+}
+
+/// Fails early when -o FILE cannot be written into its directory.
+void check_output_file(const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto parent = file.parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        throw UsageError(
+            cat({"-o ", file.string(), ": directory ", parent.string(), " does not exist"}));
+    }
+    if (std::filesystem::is_directory(file, ec)) {
+        throw UsageError(cat({"-o ", file.string(), ": is a directory"}));
+    }
+}
+
+int run_command(const RunOptions& opt) {
+    if (opt.trace) throw UsageError(std::string("--trace ") + kNotSupported);
+    if (opt.timeseries) throw UsageError(std::string("--timeseries ") + kNotSupported);
+    if (opt.jobs < 1) throw UsageError("--jobs must be >= 1");
+
+    const models::Scenario scenario = models::load_scenario(opt.scenario, run_overrides(opt));
+    const std::filesystem::path out_dir = default_out_dir(opt);
+    check_out_dir(out_dir);
+
+    // Replications first; the output directory appears only once all of them succeeded.
+    std::vector<models::ReplicationResult> results;
+    {
+        ProgressBar bar(std::cerr, !opt.quiet && ::isatty(::fileno(stderr)) == 1);
+        ExperimentOptions eo;
+        eo.jobs = opt.jobs;
+        eo.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+        results = run_experiment(scenario, eo);
+        bar.finish();
+    }
+    const Summary summary = summarize(scenario, results);
+    const auto files = write_run_outputs(out_dir, scenario, results, summary);
+
+    std::cout << render_run_report(scenario, summary, files) << std::flush;
+    if (opt.fail_on_target && summary.any_target_failed()) {
+        std::cerr << "qosim: a target was missed (--fail-on-target)\n";
+        return kExitTargetMissed;
+    }
+    return kExitOk;
+}
+
+int check_command(const CheckOptions& opt) {
+    const models::Scenario scenario = models::load_scenario(opt.scenario, opt.sets);
+    const models::FlowAnalysis flow = models::analyse_flow(scenario);
+    std::cout << render_check_report(scenario, flow) << std::flush;
+    for (const auto& name : saturated_stages(scenario, flow)) {
+        std::cerr << "qosim: warning: stage '" << name
+                  << "' is saturated (utilization >= 100 %): its queue grows without bound\n";
+    }
+    return kExitOk;
+}
+
+int graph_command(const GraphOptions& opt) {
+    if (opt.results) throw UsageError(std::string("--results ") + kNotSupported);
+    if (opt.output) check_output_file(*opt.output);
+    const models::Scenario scenario = models::load_scenario(opt.scenario);
+    const std::string dot = models::to_graphviz(scenario);
+    if (opt.output) {
+        write_file_atomic(*opt.output, dot);
+    } else {
+        std::cout << dot << std::flush;
+    }
+    return kExitOk;
+}
+
+}  // namespace detail
+
+std::vector<std::string> run_overrides(const RunOptions& options) {
+    std::vector<std::string> overrides = options.sets;
+    if (options.reps) overrides.push_back(cat({"run.replications=", *options.reps}));
+    if (options.seed) overrides.push_back(cat({"run.seed=", *options.seed}));
+    if (options.horizon) overrides.push_back(cat({"run.horizon=", *options.horizon}));
+    return overrides;
+}
+
+std::string default_out_dir(const RunOptions& options) {
+    if (options.out) return *options.out;
+    return (std::filesystem::path("out") / std::filesystem::path(options.scenario).stem()).string();
+}
+
+void configure_cli(CLI::App& app, CommandLine& cmd) {
+    app.description(
+        "qosim: discrete-event simulation of production and delivery pipelines.\n"
+        "Measures cost, lead time and customer-facing error rate of a YAML scenario.");
+    app.set_version_flag("--version", std::string("qosim ") + QOSIM_VERSION,
+                         "Print the version and exit");
+    app.require_subcommand(1);
+    app.footer(
+        "Exit codes: 0 success, 1 run limit or internal error, 2 invalid scenario or usage\n"
+        "(nothing written), 3 a target was missed with --fail-on-target.\n"
+        "Run `qosim SUBCOMMAND --help` for the options of a subcommand.");
+
+    // --- run ---------------------------------------------------------------------------------
+    RunOptions& run = cmd.run;
+    run.jobs = default_jobs();
+    cmd.run_cmd = app.add_subcommand("run", "Simulate a scenario and write CSV results");
+    CLI::App* r = cmd.run_cmd;
+    r->add_option("SCENARIO", run.scenario, "Scenario file (YAML)")->required()->type_name("FILE");
+    r->add_option("--out", run.out, "Output directory (default: out/<scenario file stem>)")
+        ->type_name("DIR");
+    r->add_option("--reps", run.reps, "Replications (overrides run.replications)")->type_name("N");
+    r->add_option("--seed", run.seed, "Base random seed (overrides run.seed)")->type_name("S");
+    r->add_option("--horizon", run.horizon,
+                  "Simulated time per replication (overrides run.horizon)")
+        ->type_name("T");
+    r->add_option("--set", run.sets,
+                  "Override a scenario value, e.g. --set stages.smt.servers=3 (repeatable)")
+        ->type_name("PATH=VALUE")
+        ->allow_extra_args(false);
+    r->add_option("--jobs", run.jobs, "Worker threads (default: all cores)")
+        ->type_name("N")
+        ->check(detail::kAtLeastOne);
+    r->add_option("--trace", run.trace, "Write an event trace (not supported by this version)")
+        ->type_name("FILE");
+    r->add_option("--timeseries", run.timeseries,
+                  "Write windowed time series (not supported by this version)")
+        ->type_name("WINDOW");
+    r->add_flag("--fail-on-target", run.fail_on_target,
+                "Exit with code 3 when a target's 95 % CI lies wholly outside it");
+    r->add_flag("--quiet", run.quiet, "No progress bar");
+
+    // --- check -------------------------------------------------------------------------------
+    CheckOptions& check = cmd.check;
+    cmd.check_cmd = app.add_subcommand(
+        "check", "Validate a scenario and show its static flow analysis (no simulation)");
+    CLI::App* c = cmd.check_cmd;
+    c->add_option("SCENARIO", check.scenario, "Scenario file (YAML)")
+        ->required()
+        ->type_name("FILE");
+    c->add_option("--set", check.sets, "Override a scenario value (repeatable)")
+        ->type_name("PATH=VALUE")
+        ->allow_extra_args(false);
+    c->footer([] { return cat({"Scenario keys:\n", models::schema_reference()}); });
+
+    // --- graph -------------------------------------------------------------------------------
+    GraphOptions& graph = cmd.graph;
+    cmd.graph_cmd = app.add_subcommand("graph", "Write the stage graph as Graphviz DOT");
+    CLI::App* g = cmd.graph_cmd;
+    g->add_option("SCENARIO", graph.scenario, "Scenario file (YAML)")
+        ->required()
+        ->type_name("FILE");
+    g->add_option("-o,--output", graph.output, "Write to FILE instead of stdout")
+        ->type_name("FILE.dot");
+    g->add_option("--results", graph.results,
+                  "Annotate with results from DIR (not supported by this version)")
+        ->type_name("DIR");
+}
+
+int execute(const CommandLine& cmd) {
+    if (cmd.run_cmd != nullptr && cmd.run_cmd->parsed()) return detail::run_command(cmd.run);
+    if (cmd.check_cmd != nullptr && cmd.check_cmd->parsed()) {
+        return detail::check_command(cmd.check);
+    }
+    if (cmd.graph_cmd != nullptr && cmd.graph_cmd->parsed()) {
+        return detail::graph_command(cmd.graph);
+    }
+    throw UsageError("a subcommand is required (run, check or graph); see qosim --help");
+}
+
+}  // namespace qosim::app

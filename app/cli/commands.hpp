@@ -1,0 +1,82 @@
+// The command line: CLI11 declaration of `qosim run | check | graph` and their execution.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace qosim::app {
+
+/// Exit codes (SPEC §1).
+enum ExitCode : int {
+    kExitOk = 0,            ///< success (also --help, --version, `check` with warnings)
+    kExitError = 1,         ///< a run limit was hit, or anything unexpected
+    kExitUsage = 2,         ///< invalid scenario or command line; nothing was written
+    kExitTargetMissed = 3,  ///< --fail-on-target and some target's CI lies wholly outside it
+};
+
+/// A command-line problem found after parsing (e.g. an option this version does not support
+/// yet). Exit code 2; thrown before any output exists.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// `qosim run` options as given.
+struct RunOptions {
+    std::string scenario;
+    std::optional<std::string> out;         ///< default: out/<scenario file stem>
+    std::optional<std::string> reps;        ///< becomes the override run.replications=N
+    std::optional<std::string> seed;        ///< becomes run.seed=S
+    std::optional<std::string> horizon;     ///< becomes run.horizon=T
+    std::vector<std::string> sets;          ///< --set PATH=VALUE, in order
+    unsigned jobs = 1;                      ///< worker threads (>= 1)
+    std::optional<std::string> trace;       ///< not supported by this version
+    std::optional<std::string> timeseries;  ///< not supported by this version
+    bool fail_on_target = false;
+    bool quiet = false;
+};
+
+/// `qosim check` options.
+struct CheckOptions {
+    std::string scenario;
+    std::vector<std::string> sets;
+};
+
+/// `qosim graph` options.
+struct GraphOptions {
+    std::string scenario;
+    std::optional<std::string> output;   ///< -o FILE.dot; default stdout
+    std::optional<std::string> results;  ///< not supported by this version
+};
+
+/// The parsed command line: option values plus the subcommands that own them.
+struct CommandLine {
+    RunOptions run;
+    CheckOptions check;
+    GraphOptions graph;
+    CLI::App* run_cmd = nullptr;
+    CLI::App* check_cmd = nullptr;
+    CLI::App* graph_cmd = nullptr;
+};
+
+/// Declares the `qosim` program on `app` (version flag, subcommands, options), binding the
+/// values to `cmd`, which must outlive `app`'s parse.
+void configure_cli(CLI::App& app, CommandLine& cmd);
+
+/// The overrides handed to the loader for `run`: the --set items, then run.replications,
+/// run.seed and run.horizon from --reps, --seed and --horizon when given.
+std::vector<std::string> run_overrides(const RunOptions& options);
+
+/// The output directory of `run`: --out, or "out/<scenario file stem>".
+std::string default_out_dir(const RunOptions& options);
+
+/// Executes the subcommand selected by the parse. Returns kExitOk or kExitTargetMissed.
+/// Throws UsageError, models::ScenarioError, models::RunLimitError or other exceptions,
+/// which main() maps to exit codes in one place.
+int execute(const CommandLine& cmd);
+
+}  // namespace qosim::app

@@ -1,0 +1,42 @@
+// qosim entry point: parses the command line and maps every error to its exit code, in one place.
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "app/cli/commands.hpp"
+#include "models/run/replication.hpp"
+#include "models/scenario/diagnostics.hpp"
+
+int main(int argc, char** argv) {
+    using namespace qosim::app;
+    CLI::App app{"qosim", "qosim"};
+    CommandLine cmd;
+    try {
+        configure_cli(app, cmd);
+        app.parse(argc, argv);
+        return execute(cmd);
+    } catch (const CLI::ParseError& e) {
+        // --help and --version are "successes" (exit 0); every other parse error is usage (2).
+        const int rc = app.exit(e);
+        return rc == 0 ? kExitOk : kExitUsage;
+    } catch (const UsageError& e) {
+        std::cerr << "qosim: " << e.what() << '\n';
+        return kExitUsage;
+    } catch (const qosim::models::ScenarioError& e) {
+        // what() holds every rendered diagnostic, "file:line:col: path: message" + hints.
+        std::string text = e.what();
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        std::cerr << text;
+        return kExitUsage;
+    } catch (const qosim::models::RunLimitError& e) {
+        std::cerr << "qosim: run stopped: " << e.what() << '\n';
+        return kExitError;
+    } catch (const std::exception& e) {
+        std::cerr << "qosim: internal error: " << e.what() << '\n';
+        return kExitError;
+    } catch (...) {
+        std::cerr << "qosim: internal error: unknown exception\n";
+        return kExitError;
+    }
+}

@@ -1,0 +1,75 @@
+// CSV text: RFC 4180 quoting, locale-independent shortest round-trip numbers, the run tables.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/output/summary.hpp"
+#include "models/run/result.hpp"
+#include "models/scenario/scenario.hpp"
+
+namespace qosim::app {
+
+/// A number in its shortest form that reads back to the same double (std::to_chars: "0.1",
+/// "1e-07", "123456789012"); "." decimal point whatever the locale. -0 is written as "0";
+/// NaN and infinities as "" (an empty cell).
+std::string format_number(double x);
+
+/// A count: the nearest integer without exponent or decimal point ("123456789012");
+/// "" for NaN and infinities; falls back to format_number beyond the int64 range.
+std::string format_count(double x);
+
+/// One field quoted per RFC 4180: wrapped in double quotes, inner quotes doubled, when it
+/// holds a comma, a double quote, CR or LF; otherwise unchanged.
+std::string quote_field(std::string_view text);
+
+/// Builds CSV text row by row. Records end with "\n" (RFC 4180 allows any line break in
+/// practice; every spreadsheet and CSV library reads LF).
+class CsvBuilder {
+public:
+    /// Appends a text field (quoted when needed).
+    CsvBuilder& text(std::string_view value);
+    /// Appends a number field (format_number).
+    CsvBuilder& number(double value);
+    /// Appends a count field (format_count).
+    CsvBuilder& count(double value);
+    /// Appends a number or a count field.
+    CsvBuilder& value(double value, bool is_count) {
+        return is_count ? count(value) : number(value);
+    }
+    /// Appends a whole row of text fields and ends it.
+    CsvBuilder& row(std::span<const std::string_view> fields);
+    /// Ends the current record.
+    CsvBuilder& end_row();
+
+    /// The CSV text so far.
+    [[nodiscard]] const std::string& str() const { return out_; }
+
+private:
+    void separate();
+
+    std::string out_;
+    bool row_open_ = false;
+};
+
+/// runs.csv: `replication, seed`, then every models::run_metrics() column; one row per
+/// replication, in replication order.
+std::string runs_csv(std::span<const models::ReplicationResult> results);
+
+/// stages.csv: `replication, stage, type`, then every models::stage_metrics() column; one row
+/// per replication and stage (stages in scenario order).
+std::string stages_csv(const models::Scenario& scenario,
+                       std::span<const models::ReplicationResult> results);
+
+/// summary.csv: `metric, mean, sd, ci95_low, ci95_high, n, target, target_met`.
+std::string summary_csv(const Summary& summary);
+
+/// run_info.csv: `key,value` rows describing how the results were made (no wall-clock time).
+std::string run_info_csv(const models::Scenario& scenario);
+
+/// The scenario's content hash as 16 lower-case hex digits.
+std::string format_hash(std::uint64_t hash);
+
+}  // namespace qosim::app

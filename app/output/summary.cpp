@@ -1,0 +1,140 @@
+// Summary over replications: mean, sd, Student-t 95 % CI per metric, and the targets' verdicts.
+#include "app/output/summary.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <boost/math/distributions/students_t.hpp>
+
+#include "app/output/csv.hpp"
+#include "app/output/text.hpp"
+#include "models/run/metrics.hpp"
+#include "sim/statistics.hpp"
+
+namespace qosim::app {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The first target on `metric`, or nullptr.
+const models::Target* find_target(const models::Scenario& scenario, std::string_view metric) {
+    for (const auto& t : scenario.targets) {
+        if (t.metric == metric) return &t;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+std::string_view to_string(TargetStatus status) {
+    switch (status) {
+    case TargetStatus::none: return "";
+    case TargetStatus::yes: return "yes";
+    case TargetStatus::no: return "no";
+    case TargetStatus::undecided: return "undecided";
+    }
+    return "";
+}
+
+const MetricSummary* Summary::find(std::string_view name) const {
+    for (const auto& m : metrics) {
+        if (m.name == name) return &m;
+    }
+    return nullptr;
+}
+
+bool Summary::any_target_failed() const {
+    for (const auto& m : metrics) {
+        if (m.target_met == TargetStatus::no) return true;
+    }
+    return false;
+}
+
+MetricSummary summarize_values(std::span<const double> values) {
+    sim::Tally tally;
+    for (const double v : values) tally.add(v);
+
+    MetricSummary m;
+    m.n = values.size();
+    m.mean = m.n > 0 ? tally.mean() : kNaN;
+    if (m.n < 2) {
+        m.sd = m.ci95_low = m.ci95_high = kNaN;
+        return m;
+    }
+    m.sd = tally.sd();
+    // Two-sided 95 % interval: t quantile at 0.975 with n-1 degrees of freedom.
+    const boost::math::students_t dist(static_cast<double>(m.n - 1));
+    const double t = boost::math::quantile(dist, 0.975);
+    const double half = t * m.sd / std::sqrt(static_cast<double>(m.n));
+    m.ci95_low = m.mean - half;
+    m.ci95_high = m.mean + half;
+    return m;
+}
+
+std::string target_text(const models::Target& target) {
+    std::string text;
+    if (target.min) text = cat({">= ", format_number(*target.min)});
+    if (target.max) {
+        if (!text.empty()) text += " and ";
+        text += cat({"<= ", format_number(*target.max)});
+    }
+    return text;
+}
+
+TargetStatus target_status(const models::Target& target, const MetricSummary& m) {
+    if (!target.min && !target.max) return TargetStatus::none;
+    if (m.n == 0 || std::isnan(m.mean)) return TargetStatus::undecided;
+    // With fewer than two replications there is no interval: judge the mean alone.
+    const bool has_ci = m.n >= 2 && !std::isnan(m.ci95_low) && !std::isnan(m.ci95_high);
+    const double lo = has_ci ? m.ci95_low : m.mean;
+    const double hi = has_ci ? m.ci95_high : m.mean;
+
+    bool all_satisfied = true;
+    bool some_violated = false;
+    if (target.min) {
+        if (lo < *target.min) all_satisfied = false;
+        if (hi < *target.min) some_violated = true;
+    }
+    if (target.max) {
+        if (hi > *target.max) all_satisfied = false;
+        if (lo > *target.max) some_violated = true;
+    }
+    if (some_violated) return TargetStatus::no;
+    if (all_satisfied) return TargetStatus::yes;
+    return TargetStatus::undecided;
+}
+
+Summary summarize(const models::Scenario& scenario,
+                  std::span<const models::ReplicationResult> results) {
+    Summary summary;
+    std::vector<double> values(results.size());
+    for (const auto& metric : models::run_metrics()) {
+        for (std::size_t r = 0; r < results.size(); ++r) values[r] = results[r].*metric.field;
+        MetricSummary m = summarize_values(values);
+        m.name = std::string(metric.name);
+        m.unit = std::string(metric.unit);
+        m.is_count = metric.is_count;
+        if (const models::Target* target = find_target(scenario, metric.name)) {
+            m.target = target_text(*target);
+            m.target_met = target_status(*target, m);
+        }
+        summary.metrics.push_back(std::move(m));
+    }
+
+    const auto stage_metrics = models::stage_metrics();
+    summary.stage_means.assign(scenario.stages.size(),
+                               std::vector<double>(stage_metrics.size(), kNaN));
+    for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
+        for (std::size_t k = 0; k < stage_metrics.size(); ++k) {
+            sim::Tally tally;
+            for (const auto& r : results) {
+                if (s < r.stages.size()) tally.add(r.stages[s].*stage_metrics[k].field);
+            }
+            if (tally.count() > 0) summary.stage_means[s][k] = tally.mean();
+        }
+    }
+    return summary;
+}
+
+}  // namespace qosim::app

@@ -1,0 +1,69 @@
+// Summary over replications: mean, sd, Student-t 95 % CI per metric, and the targets' verdicts.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/run/result.hpp"
+#include "models/scenario/scenario.hpp"
+
+namespace qosim::app {
+
+/// Verdict of a target on a metric's 95 % confidence interval.
+enum class TargetStatus {
+    none,       ///< the metric has no target
+    yes,        ///< the whole CI satisfies the target (n < 2: the mean does)
+    no,         ///< the whole CI violates it (n < 2: the mean does)
+    undecided,  ///< the CI straddles a bound: more replications needed
+};
+
+/// summary.csv spelling: "", "yes", "no", "undecided".
+std::string_view to_string(TargetStatus status);
+
+/// Mean, spread and 95 % CI of one metric over the replications.
+struct MetricSummary {
+    std::string name;        ///< the runs.csv column name
+    std::string unit;        ///< from the metric table ("time", "share", ...)
+    bool is_count = false;   ///< an integer-valued metric
+    std::size_t n = 0;       ///< replications
+    double mean = 0.0;       ///< NaN when n == 0
+    double sd = 0.0;         ///< sample sd (n-1 denominator); NaN when n < 2
+    double ci95_low = 0.0;   ///< mean - t_{0.975,n-1} sd / sqrt(n); NaN when n < 2
+    double ci95_high = 0.0;  ///< NaN when n < 2
+    std::string target;      ///< "<= 0.02", ">= 0.95", ">= a and <= b"; empty: no target
+    TargetStatus target_met = TargetStatus::none;
+
+    /// CI half-width; NaN when n < 2.
+    [[nodiscard]] double half_width() const { return (ci95_high - ci95_low) / 2.0; }
+};
+
+/// Everything reported about a set of replications.
+struct Summary {
+    std::vector<MetricSummary> metrics;  ///< one per models::run_metrics() entry, same order
+    /// stage_means[stage][k]: replication mean of models::stage_metrics()[k] at that stage.
+    std::vector<std::vector<double>> stage_means;
+
+    /// The metric called `name`, or nullptr.
+    [[nodiscard]] const MetricSummary* find(std::string_view name) const;
+    /// True when some target's status is `no` (undecided does not count).
+    [[nodiscard]] bool any_target_failed() const;
+};
+
+/// Mean, sd and Student-t 95 % CI of `values` (no target filled in).
+MetricSummary summarize_values(std::span<const double> values);
+
+/// The target as text: "<= max", ">= min" or ">= min and <= max".
+std::string target_text(const models::Target& target);
+
+/// The target's verdict on `m` (uses m.n, m.mean, m.ci95_low, m.ci95_high).
+TargetStatus target_status(const models::Target& target, const MetricSummary& m);
+
+/// Summarises every run metric of `results` and checks the scenario's targets.
+Summary summarize(const models::Scenario& scenario,
+                  std::span<const models::ReplicationResult> results);
+
+}  // namespace qosim::app

@@ -1,0 +1,56 @@
+// Output files: atomic writes (temp file + rename) and the set of files a run leaves behind.
+#include "app/output/writer.hpp"
+
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+#include "app/output/csv.hpp"
+#include "app/output/text.hpp"
+
+namespace qosim::app {
+
+void write_file_atomic(const std::filesystem::path& target, std::string_view content) {
+    namespace fs = std::filesystem;
+    const fs::path tmp = target.parent_path() / cat({".", target.filename().string(), ".tmp"});
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw std::runtime_error(cat({"cannot open ", tmp.string(), " for writing"}));
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.flush();
+        if (!out) {
+            out.close();
+            std::error_code ignored;
+            fs::remove(tmp, ignored);
+            throw std::runtime_error(cat({"cannot write ", tmp.string()}));
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        std::error_code ignored;
+        fs::remove(tmp, ignored);
+        throw fs::filesystem_error("cannot rename temp file into place", tmp, target, ec);
+    }
+}
+
+std::vector<std::filesystem::path> write_run_outputs(
+    const std::filesystem::path& dir, const models::Scenario& scenario,
+    std::span<const models::ReplicationResult> results, const Summary& summary) {
+    std::filesystem::create_directories(dir);
+    const std::pair<const char*, std::string> files[] = {
+        {"runs.csv", runs_csv(results)},
+        {"stages.csv", stages_csv(scenario, results)},
+        {"summary.csv", summary_csv(summary)},
+        {"run_info.csv", run_info_csv(scenario)},
+    };
+    std::vector<std::filesystem::path> written;
+    for (const auto& [name, text] : files) {
+        const auto path = dir / name;
+        write_file_atomic(path, text);
+        written.push_back(path);
+    }
+    return written;
+}
+
+}  // namespace qosim::app

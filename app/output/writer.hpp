@@ -1,0 +1,29 @@
+// Output files: atomic writes (temp file + rename) and the set of files a run leaves behind.
+#pragma once
+
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/output/summary.hpp"
+#include "models/run/result.hpp"
+#include "models/scenario/scenario.hpp"
+
+namespace qosim::app {
+
+/// Writes `content` to `target` atomically: first to ".NAME.tmp" in the same directory, then
+/// std::filesystem::rename over `target`, so a reader never sees a half-written file. The
+/// directory must exist. Throws std::filesystem::filesystem_error or std::runtime_error on
+/// failure (the temp file is removed).
+void write_file_atomic(const std::filesystem::path& target, std::string_view content);
+
+/// Creates `dir` (and parents) and writes runs.csv, stages.csv, summary.csv and run_info.csv
+/// into it, each atomically. Call only once every replication has finished.
+/// Returns the paths written, in that order.
+std::vector<std::filesystem::path> write_run_outputs(
+    const std::filesystem::path& dir, const models::Scenario& scenario,
+    std::span<const models::ReplicationResult> results, const Summary& summary);
+
+}  // namespace qosim::app

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the build and test dependencies on Debian 12 (idempotent: apt runs only when needed).
+set -euo pipefail
+
+# Boost.Math headers (students_t) come with libboost-dev (libboost1.74-dev); Boost.Graph with
+# libboost-graph-dev. CLI11 2.1, Catch2 2.13, yaml-cpp 0.7 and Eigen 3.4 are Debian 12's.
+packages=(
+    g++
+    cmake
+    ninja-build
+    libboost-dev
+    libboost-graph-dev
+    libeigen3-dev
+    libyaml-cpp-dev
+    catch2
+    libcli11-dev
+    clang-format
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    if [[ "$status" != "install ok installed" ]]; then
+        missing+=("$pkg")
+    fi
+done
+
+if ((${#missing[@]} == 0)); then
+    echo "setup: all ${#packages[@]} packages already installed"
+    exit 0
+fi
+
+sudo_cmd=()
+if [[ "$(id -u)" -ne 0 ]]; then
+    sudo_cmd=(sudo)
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    "${missing[@]}"

@@ -1,0 +1,248 @@
+// Unit tests of CSV text and the replication summary: number forms, quoting, CIs, targets.
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "app/output/csv.hpp"
+#include "app/output/summary.hpp"
+#include "models/run/metrics.hpp"
+
+using namespace qosim::app;
+namespace models = qosim::models;
+
+TEST_CASE("numbers use the shortest round-trip form", "[csv]") {
+    CHECK(format_number(0.1) == "0.1");
+    CHECK(format_number(1.5) == "1.5");
+    CHECK(format_number(2.0) == "2");
+    CHECK(format_number(-3.25) == "-3.25");
+    CHECK(format_number(1e-7) == "1e-07");
+    CHECK(format_number(123456789012.0) == "123456789012");
+    CHECK(format_number(1.0 / 3.0) == "0.3333333333333333");
+    CHECK(std::stod(format_number(0.1 + 0.2)) == 0.1 + 0.2);
+    CHECK(format_number(-0.0) == "0");
+    CHECK(format_number(0.0) == "0");
+    CHECK(format_number(std::numeric_limits<double>::quiet_NaN()).empty());
+    CHECK(format_number(std::numeric_limits<double>::infinity()).empty());
+    CHECK(format_number(-std::numeric_limits<double>::infinity()).empty());
+}
+
+TEST_CASE("counts are written as integers", "[csv]") {
+    CHECK(format_count(123456789012.0) == "123456789012");
+    CHECK(format_count(0.0) == "0");
+    CHECK(format_count(-0.0) == "0");
+    CHECK(format_count(42.0) == "42");
+    CHECK(format_count(1e10) == "10000000000");
+    CHECK(format_count(std::numeric_limits<double>::quiet_NaN()).empty());
+}
+
+TEST_CASE("fields are quoted per RFC 4180", "[csv]") {
+    CHECK(quote_field("plain") == "plain");
+    CHECK(quote_field("") == "");
+    CHECK(quote_field("a,b") == "\"a,b\"");
+    CHECK(quote_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+    CHECK(quote_field("two\nlines") == "\"two\nlines\"");
+    CHECK(quote_field("cr\r") == "\"cr\r\"");
+}
+
+TEST_CASE("CsvBuilder joins fields and rows", "[csv]") {
+    CsvBuilder csv;
+    csv.text("name").text("x").text("n").end_row();
+    csv.text("a, b").number(0.25).count(3.0).end_row();
+    csv.text("").number(std::nan("")).value(7.0, true).end_row();
+    CHECK(csv.str() == "name,x,n\n\"a, b\",0.25,3\n,,7\n");
+}
+
+TEST_CASE("scenario hash is 16 lower-case hex digits", "[csv]") {
+    CHECK(format_hash(0) == "0000000000000000");
+    CHECK(format_hash(0xcbf29ce484222325ull) == "cbf29ce484222325");
+    CHECK(format_hash(0xABCull) == "0000000000000abc");
+}
+
+TEST_CASE("summary: mean sd and Student-t CI match a hand computation", "[summary]") {
+    // 1..20: mean 10.5, sample variance n(n+1)/12 = 35, t_{0.975,19} = 2.093024.
+    std::vector<double> v;
+    for (int i = 1; i <= 20; ++i) v.push_back(i);
+    const MetricSummary m = summarize_values(v);
+    const double half = 2.093024 * std::sqrt(35.0) / std::sqrt(20.0);
+    CHECK(m.n == 20);
+    CHECK(m.mean == Approx(10.5).epsilon(1e-12));
+    CHECK(m.sd == Approx(std::sqrt(35.0)).epsilon(1e-12));
+    CHECK(m.ci95_low == Approx(10.5 - half).epsilon(1e-6));
+    CHECK(m.ci95_high == Approx(10.5 + half).epsilon(1e-6));
+    CHECK(m.half_width() == Approx(half).epsilon(1e-6));
+}
+
+TEST_CASE("summary: fewer than two values have no sd or CI", "[summary]") {
+    const std::vector<double> one{4.0};
+    const MetricSummary m = summarize_values(one);
+    CHECK(m.n == 1);
+    CHECK(m.mean == 4.0);
+    CHECK(std::isnan(m.sd));
+    CHECK(std::isnan(m.ci95_low));
+    CHECK(std::isnan(m.ci95_high));
+}
+
+TEST_CASE("target text and status", "[summary]") {
+    models::Target max_t;
+    max_t.metric = "customer_error_rate";
+    max_t.max = 0.02;
+    models::Target min_t;
+    min_t.metric = "on_time_rate";
+    min_t.min = 0.95;
+    models::Target both;
+    both.metric = "wip_mean";
+    both.min = 1;
+    both.max = 2.5;
+    CHECK(target_text(max_t) == "<= 0.02");
+    CHECK(target_text(min_t) == ">= 0.95");
+    CHECK(target_text(both) == ">= 1 and <= 2.5");
+
+    auto ci = [](double lo, double hi) {
+        MetricSummary m;
+        m.n = 10;
+        m.mean = (lo + hi) / 2;
+        m.ci95_low = lo;
+        m.ci95_high = hi;
+        return m;
+    };
+    CHECK(target_status(max_t, ci(0.010, 0.015)) == TargetStatus::yes);
+    CHECK(target_status(max_t, ci(0.010, 0.020)) == TargetStatus::yes);  // bound inclusive
+    CHECK(target_status(max_t, ci(0.025, 0.030)) == TargetStatus::no);
+    CHECK(target_status(max_t, ci(0.015, 0.025)) == TargetStatus::undecided);
+
+    CHECK(target_status(min_t, ci(0.96, 0.99)) == TargetStatus::yes);
+    CHECK(target_status(min_t, ci(0.90, 0.94)) == TargetStatus::no);
+    CHECK(target_status(min_t, ci(0.94, 0.96)) == TargetStatus::undecided);
+
+    CHECK(target_status(both, ci(1.2, 2.0)) == TargetStatus::yes);
+    CHECK(target_status(both, ci(0.2, 0.8)) == TargetStatus::no);
+    CHECK(target_status(both, ci(2.6, 3.0)) == TargetStatus::no);
+    CHECK(target_status(both, ci(0.8, 1.2)) == TargetStatus::undecided);
+    CHECK(target_status(both, ci(0.5, 3.0)) == TargetStatus::undecided);
+
+    // n < 2: the mean alone decides.
+    MetricSummary single;
+    single.n = 1;
+    single.mean = 0.01;
+    single.ci95_low = single.ci95_high = std::numeric_limits<double>::quiet_NaN();
+    CHECK(target_status(max_t, single) == TargetStatus::yes);
+    single.mean = 0.03;
+    CHECK(target_status(max_t, single) == TargetStatus::no);
+
+    CHECK(to_string(TargetStatus::yes) == "yes");
+    CHECK(to_string(TargetStatus::no) == "no");
+    CHECK(to_string(TargetStatus::undecided) == "undecided");
+    CHECK(to_string(TargetStatus::none).empty());
+}
+
+namespace {
+
+models::ReplicationResult fake_result(std::uint64_t rep, double x, std::size_t stages) {
+    models::ReplicationResult r;
+    r.replication = rep;
+    r.seed = 99;
+    r.orders_created = 100 + static_cast<double>(rep);
+    r.throughput = x;
+    r.customer_error_rate = 0.01 * x;
+    r.events = 1e6;
+    r.stages.resize(stages);
+    for (auto& s : r.stages) s.utilization = 0.5 * x;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("summarize covers every run metric and checks the targets", "[summary]") {
+    models::Scenario scenario;
+    scenario.stages.resize(2);
+    scenario.stages[0].name = "a";
+    scenario.stages[1].name = "b";
+    models::Target t;
+    t.metric = "throughput";
+    t.min = 100.0;
+    scenario.targets.push_back(t);
+    const std::vector<models::ReplicationResult> results{
+        fake_result(0, 1.0, 2), fake_result(1, 2.0, 2), fake_result(2, 3.0, 2)};
+
+    const Summary s = summarize(scenario, results);
+    REQUIRE(s.metrics.size() == models::run_metrics().size());
+    for (std::size_t i = 0; i < s.metrics.size(); ++i) {
+        CHECK(s.metrics[i].name == models::run_metrics()[i].name);
+        CHECK(s.metrics[i].n == 3);
+    }
+    const MetricSummary* tp = s.find("throughput");
+    REQUIRE(tp != nullptr);
+    CHECK(tp->mean == Approx(2.0));
+    CHECK(tp->sd == Approx(1.0));
+    CHECK(tp->target == ">= 100");
+    CHECK(tp->target_met == TargetStatus::no);
+    CHECK(s.any_target_failed());
+    CHECK(s.find("wip_mean")->target.empty());
+    CHECK(s.find("wip_mean")->target_met == TargetStatus::none);
+    REQUIRE(s.stage_means.size() == 2);
+    REQUIRE(s.stage_means[0].size() == models::stage_metrics().size());
+
+    const std::string csv = summary_csv(s);
+    CHECK(csv.rfind("metric,mean,sd,ci95_low,ci95_high,n,target,target_met\n", 0) == 0);
+    CHECK(csv.find("\nthroughput,2,1,") != std::string::npos);
+    CHECK(csv.find(",3,>= 100,no\n") != std::string::npos);
+    CHECK(csv.find("\nwip_mean,0,0,0,0,3,,\n") != std::string::npos);
+}
+
+TEST_CASE("runs.csv and stages.csv columns come from the metric table", "[csv]") {
+    models::Scenario scenario;
+    scenario.stages.resize(2);
+    scenario.stages[0].name = "src";
+    scenario.stages[0].type = models::StageType::source;
+    scenario.stages[1].name = "the, sink";
+    scenario.stages[1].type = models::StageType::sink;
+    const std::vector<models::ReplicationResult> results{fake_result(0, 1.5, 2),
+                                                         fake_result(1, 2.5, 2)};
+
+    std::string header = "replication,seed";
+    for (const auto& m : models::run_metrics()) {
+        header += ',';
+        header += m.name;
+    }
+    const std::string runs = runs_csv(results);
+    CHECK(runs.rfind(header + "\n", 0) == 0);
+    CHECK(runs.find("\n0,99,100,") != std::string::npos);
+    CHECK(runs.find("\n1,99,101,") != std::string::npos);
+    CHECK(runs.find(",1000000,") != std::string::npos);  // events, a count
+
+    std::string stage_header = "replication,stage,type";
+    for (const auto& m : models::stage_metrics()) {
+        stage_header += ',';
+        stage_header += m.name;
+    }
+    const std::string stages = stages_csv(scenario, results);
+    CHECK(stages.rfind(stage_header + "\n", 0) == 0);
+    CHECK(stages.find("\n0,src,source,") != std::string::npos);
+    CHECK(stages.find("\n1,\"the, sink\",sink,") != std::string::npos);
+}
+
+TEST_CASE("run_info.csv records how the results were made", "[csv]") {
+    models::Scenario scenario;
+    scenario.name = "Line \"A\"";
+    scenario.file = "scenarios/a.yaml";
+    scenario.content_hash = 0x1234;
+    scenario.overrides = {"stages.smt.servers=3", "run.seed=5"};
+    scenario.run.seed = 5;
+    scenario.run.replications = 12;
+    scenario.run.horizon = 2000;
+    scenario.run.warmup = 200.5;
+    CHECK(run_info_csv(scenario) == std::string("key,value\n") + "qosim_version," + QOSIM_VERSION +
+                                        "\n" +
+                                        "scenario_name,\"Line \"\"A\"\"\"\n"
+                                        "scenario_file,scenarios/a.yaml\n"
+                                        "scenario_hash,0000000000001234\n"
+                                        "time_unit,hour\n"
+                                        "seed,5\n"
+                                        "replications,12\n"
+                                        "horizon,2000\n"
+                                        "warmup,200.5\n"
+                                        "overrides,stages.smt.servers=3;run.seed=5\n");
+}
