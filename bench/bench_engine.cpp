@@ -55,8 +55,9 @@ void bench(const char* label, const char* yaml, double horizon, int reps) {
     }
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("%-14s orders %12.0f  events %12.0f  time %7.3f s  %6.2f M orders/s  %6.2f M events/s\n",
-                label, orders, events, secs, orders / secs / 1e6, events / secs / 1e6);
+    std::printf(
+        "%-14s orders %12.0f  events %12.0f  time %7.3f s  %6.2f M orders/s  %6.2f M events/s\n",
+        label, orders, events, secs, orders / secs / 1e6, events / secs / 1e6);
 }
 
 }  // namespace
@@ -65,8 +66,10 @@ int main(int argc, char** argv) {
     double horizon = 2e6;
     int reps = 3;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--horizon")) horizon = std::atof(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--reps")) reps = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--horizon"))
+            horizon = std::atof(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--reps"))
+            reps = std::atoi(argv[i + 1]);
         else {
             std::fprintf(stderr, "usage: qosim_bench [--horizon T] [--reps N]\n");
             return 2;

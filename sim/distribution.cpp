@@ -87,8 +87,7 @@ double gamma_draw(RandomStream& rng, double shape, double c, double scale) {
         v = v * v * v;
         const double u = rng.uniform_open01();
         const double z2 = z * z;
-        if (u < 1.0 - 0.0331 * z2 * z2 ||
-            std::log(u) < 0.5 * z2 + d * (1.0 - v + std::log(v))) {
+        if (u < 1.0 - 0.0331 * z2 * z2 || std::log(u) < 0.5 * z2 + d * (1.0 - v + std::log(v))) {
             g = d * v;
             break;
         }
@@ -101,16 +100,16 @@ double gamma_draw(RandomStream& rng, double shape, double c, double scale) {
 
 std::string_view to_string(DistKind kind) {
     switch (kind) {
-        case DistKind::constant: return "constant";
-        case DistKind::exponential: return "exponential";
-        case DistKind::uniform: return "uniform";
-        case DistKind::triangular: return "triangular";
-        case DistKind::normal: return "normal";
-        case DistKind::lognormal: return "lognormal";
-        case DistKind::gamma: return "gamma";
-        case DistKind::erlang: return "erlang";
-        case DistKind::weibull: return "weibull";
-        case DistKind::empirical: return "empirical";
+    case DistKind::constant: return "constant";
+    case DistKind::exponential: return "exponential";
+    case DistKind::uniform: return "uniform";
+    case DistKind::triangular: return "triangular";
+    case DistKind::normal: return "normal";
+    case DistKind::lognormal: return "lognormal";
+    case DistKind::gamma: return "gamma";
+    case DistKind::erlang: return "erlang";
+    case DistKind::weibull: return "weibull";
+    case DistKind::empirical: return "empirical";
     }
     return "unknown";
 }
@@ -267,44 +266,40 @@ Distribution Distribution::empirical(std::vector<double> values, std::vector<dou
 
 double Distribution::sample(RandomStream& rng) const {
     switch (kind_) {
-        case DistKind::constant:
-            // Consumes no draw: a constant stage keeps its stream untouched.
-            return a_;
-        case DistKind::exponential:
-            // Inversion: -mean * ln U, U in (0, 1).
-            return -a_ * std::log(rng.uniform_open01());
-        case DistKind::uniform:
-            return a_ + (b_ - a_) * rng.uniform01();
-        case DistKind::triangular: {
-            // Inverse CDF: F(x) = (x-a)^2 / ((c-a)(b-a)) for x <= mode b, and
-            // 1 - (c-x)^2 / ((c-a)(c-b)) above; one uniform per draw.
-            const double u = rng.uniform01();
-            const double width = c_ - a_;
-            if (width <= 0.0) return a_;
-            if (u * width < b_ - a_) return a_ + std::sqrt(u * width * (b_ - a_));
-            return c_ - std::sqrt((1.0 - u) * width * (c_ - b_));
+    case DistKind::constant:
+        // Consumes no draw: a constant stage keeps its stream untouched.
+        return a_;
+    case DistKind::exponential:
+        // Inversion: -mean * ln U, U in (0, 1).
+        return -a_ * std::log(rng.uniform_open01());
+    case DistKind::uniform: return a_ + (b_ - a_) * rng.uniform01();
+    case DistKind::triangular: {
+        // Inverse CDF: F(x) = (x-a)^2 / ((c-a)(b-a)) for x <= mode b, and
+        // 1 - (c-x)^2 / ((c-a)(c-b)) above; one uniform per draw.
+        const double u = rng.uniform01();
+        const double width = c_ - a_;
+        if (width <= 0.0) return a_;
+        if (u * width < b_ - a_) return a_ + std::sqrt(u * width * (b_ - a_));
+        return c_ - std::sqrt((1.0 - u) * width * (c_ - b_));
+    }
+    case DistKind::normal:
+        // N(mu, sd^2) conditioned on X >= 0, by rejection (expected <= 2 tries, mu >= 0).
+        for (;;) {
+            const double x = a_ + b_ * standard_normal(rng);
+            if (x >= 0.0) return x;
         }
-        case DistKind::normal:
-            // N(mu, sd^2) conditioned on X >= 0, by rejection (expected <= 2 tries, mu >= 0).
-            for (;;) {
-                const double x = a_ + b_ * standard_normal(rng);
-                if (x >= 0.0) return x;
-            }
-        case DistKind::lognormal:
-            return std::exp(a_ + b_ * standard_normal(rng));
-        case DistKind::gamma:
-            return gamma_draw(rng, a_, c_, b_);
-        case DistKind::erlang:
-            return gamma_draw(rng, static_cast<double>(k_), c_, b_);
-        case DistKind::weibull:
-            // Inversion: scale * (-ln U)^(1/shape), U in (0, 1).
-            return b_ * std::pow(-std::log(rng.uniform_open01()), c_);
-        case DistKind::empirical: {
-            // Inversion of the discrete CDF: the first cumulative weight strictly above U.
-            const double u = rng.uniform01();
-            const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
-            return values_[static_cast<std::size_t>(it - cumulative_.begin())];
-        }
+    case DistKind::lognormal: return std::exp(a_ + b_ * standard_normal(rng));
+    case DistKind::gamma: return gamma_draw(rng, a_, c_, b_);
+    case DistKind::erlang: return gamma_draw(rng, static_cast<double>(k_), c_, b_);
+    case DistKind::weibull:
+        // Inversion: scale * (-ln U)^(1/shape), U in (0, 1).
+        return b_ * std::pow(-std::log(rng.uniform_open01()), c_);
+    case DistKind::empirical: {
+        // Inversion of the discrete CDF: the first cumulative weight strictly above U.
+        const double u = rng.uniform01();
+        const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
+        return values_[static_cast<std::size_t>(it - cumulative_.begin())];
+    }
     }
     return 0.0;
 }
@@ -331,61 +326,60 @@ double ratio(double var, double mean) { return mean == 0.0 ? 0.0 : var / (mean *
 
 double Distribution::mean() const {
     switch (kind_) {
-        case DistKind::constant: return a_;
-        case DistKind::exponential: return a_;
-        case DistKind::uniform: return 0.5 * (a_ + b_);
-        case DistKind::triangular: return (a_ + b_ + c_) / 3.0;
-        case DistKind::normal: return truncated_normal_moments(a_, b_).first;
-        case DistKind::lognormal: return c_;
-        case DistKind::gamma: return a_ * b_;
-        case DistKind::erlang: return a_;
-        case DistKind::weibull: return b_ * std::tgamma(1.0 + c_);  // scale Gamma(1 + 1/k)
-        case DistKind::empirical: {
-            double m = 0.0, prev = 0.0;
-            for (std::size_t i = 0; i < values_.size(); ++i) {
-                m += (cumulative_[i] - prev) * values_[i];
-                prev = cumulative_[i];
-            }
-            return m;
+    case DistKind::constant: return a_;
+    case DistKind::exponential: return a_;
+    case DistKind::uniform: return 0.5 * (a_ + b_);
+    case DistKind::triangular: return (a_ + b_ + c_) / 3.0;
+    case DistKind::normal: return truncated_normal_moments(a_, b_).first;
+    case DistKind::lognormal: return c_;
+    case DistKind::gamma: return a_ * b_;
+    case DistKind::erlang: return a_;
+    case DistKind::weibull: return b_ * std::tgamma(1.0 + c_);  // scale Gamma(1 + 1/k)
+    case DistKind::empirical: {
+        double m = 0.0, prev = 0.0;
+        for (std::size_t i = 0; i < values_.size(); ++i) {
+            m += (cumulative_[i] - prev) * values_[i];
+            prev = cumulative_[i];
         }
+        return m;
+    }
     }
     return 0.0;
 }
 
 double Distribution::scv() const {
     switch (kind_) {
-        case DistKind::constant: return 0.0;
-        case DistKind::exponential: return 1.0;
-        case DistKind::uniform: {
-            const double w = b_ - a_;
-            return ratio(w * w / 12.0, mean());
+    case DistKind::constant: return 0.0;
+    case DistKind::exponential: return 1.0;
+    case DistKind::uniform: {
+        const double w = b_ - a_;
+        return ratio(w * w / 12.0, mean());
+    }
+    case DistKind::triangular: {
+        const double var = (a_ * a_ + b_ * b_ + c_ * c_ - a_ * b_ - a_ * c_ - b_ * c_) / 18.0;
+        return ratio(var, mean());
+    }
+    case DistKind::normal: {
+        const auto [m, var] = truncated_normal_moments(a_, b_);
+        return ratio(var, m);
+    }
+    case DistKind::lognormal: return std::expm1(b_ * b_);  // = sd^2 / mean^2
+    case DistKind::gamma: return 1.0 / a_;
+    case DistKind::erlang: return 1.0 / static_cast<double>(k_);
+    case DistKind::weibull: {
+        // Gamma(1 + 2/k) / Gamma(1 + 1/k)^2 - 1, in logs to delay overflow for small k.
+        return std::expm1(std::lgamma(1.0 + 2.0 * c_) - 2.0 * std::lgamma(1.0 + c_));
+    }
+    case DistKind::empirical: {
+        const double m = mean();
+        double var = 0.0, prev = 0.0;
+        for (std::size_t i = 0; i < values_.size(); ++i) {
+            const double dev = values_[i] - m;
+            var += (cumulative_[i] - prev) * dev * dev;
+            prev = cumulative_[i];
         }
-        case DistKind::triangular: {
-            const double var =
-                (a_ * a_ + b_ * b_ + c_ * c_ - a_ * b_ - a_ * c_ - b_ * c_) / 18.0;
-            return ratio(var, mean());
-        }
-        case DistKind::normal: {
-            const auto [m, var] = truncated_normal_moments(a_, b_);
-            return ratio(var, m);
-        }
-        case DistKind::lognormal: return std::expm1(b_ * b_);  // = sd^2 / mean^2
-        case DistKind::gamma: return 1.0 / a_;
-        case DistKind::erlang: return 1.0 / static_cast<double>(k_);
-        case DistKind::weibull: {
-            // Gamma(1 + 2/k) / Gamma(1 + 1/k)^2 - 1, in logs to delay overflow for small k.
-            return std::expm1(std::lgamma(1.0 + 2.0 * c_) - 2.0 * std::lgamma(1.0 + c_));
-        }
-        case DistKind::empirical: {
-            const double m = mean();
-            double var = 0.0, prev = 0.0;
-            for (std::size_t i = 0; i < values_.size(); ++i) {
-                const double dev = values_[i] - m;
-                var += (cumulative_[i] - prev) * dev * dev;
-                prev = cumulative_[i];
-            }
-            return ratio(var, m);
-        }
+        return ratio(var, m);
+    }
     }
     return 0.0;
 }
@@ -393,30 +387,30 @@ double Distribution::scv() const {
 Distribution Distribution::scaled(double factor) const {
     require_finite_pos("factor", factor);
     switch (kind_) {
-        case DistKind::constant: return constant(a_ * factor);
-        case DistKind::exponential: return exponential(a_ * factor);
-        case DistKind::uniform: return uniform(a_ * factor, b_ * factor);
-        case DistKind::triangular: return triangular(a_ * factor, b_ * factor, c_ * factor);
-        case DistKind::normal: return normal(a_ * factor, b_ * factor);  // truncation commutes
-        case DistKind::lognormal: {
-            // c X is lognormal with mu + ln c and the same sigma.
-            require(std::isfinite(c_ * factor), "mean", "finite", c_ * factor);
-            Distribution d = *this;
-            d.a_ = a_ + std::log(factor);
-            d.c_ = c_ * factor;
-            return d;
+    case DistKind::constant: return constant(a_ * factor);
+    case DistKind::exponential: return exponential(a_ * factor);
+    case DistKind::uniform: return uniform(a_ * factor, b_ * factor);
+    case DistKind::triangular: return triangular(a_ * factor, b_ * factor, c_ * factor);
+    case DistKind::normal: return normal(a_ * factor, b_ * factor);  // truncation commutes
+    case DistKind::lognormal: {
+        // c X is lognormal with mu + ln c and the same sigma.
+        require(std::isfinite(c_ * factor), "mean", "finite", c_ * factor);
+        Distribution d = *this;
+        d.a_ = a_ + std::log(factor);
+        d.c_ = c_ * factor;
+        return d;
+    }
+    case DistKind::gamma: return gamma(a_, b_ * factor);
+    case DistKind::erlang: return erlang(k_, a_ * factor);
+    case DistKind::weibull: return weibull(a_, b_ * factor);
+    case DistKind::empirical: {
+        Distribution d = *this;
+        for (double& v : d.values_) {
+            v *= factor;
+            require(std::isfinite(v), "values", "finite", v);
         }
-        case DistKind::gamma: return gamma(a_, b_ * factor);
-        case DistKind::erlang: return erlang(k_, a_ * factor);
-        case DistKind::weibull: return weibull(a_, b_ * factor);
-        case DistKind::empirical: {
-            Distribution d = *this;
-            for (double& v : d.values_) {
-                v *= factor;
-                require(std::isfinite(v), "values", "finite", v);
-            }
-            return d;
-        }
+        return d;
+    }
     }
     return *this;
 }

@@ -38,17 +38,17 @@ public:
     /// Constant 0 (a placeholder for "not set").
     Distribution() = default;
 
-    static Distribution constant(double value);                 // value >= 0
-    static Distribution exponential(double mean);               // mean > 0
-    static Distribution uniform(double min, double max);        // 0 <= min <= max
+    static Distribution constant(double value);                           // value >= 0
+    static Distribution exponential(double mean);                         // mean > 0
+    static Distribution uniform(double min, double max);                  // 0 <= min <= max
     static Distribution triangular(double min, double mode, double max);  // min<=mode<=max, min>=0
-    static Distribution normal(double mean, double sd);         // mean >= 0, sd >= 0; truncated at 0
-    static Distribution lognormal(double mean, double sd);      // mean > 0, sd >= 0
-    static Distribution gamma(double shape, double scale);      // shape > 0, scale > 0
-    static Distribution erlang(int k, double mean);             // k >= 1, mean > 0
-    static Distribution weibull(double shape, double scale);    // shape > 0, scale > 0
+    static Distribution normal(double mean, double sd);       // mean >= 0, sd >= 0; truncated at 0
+    static Distribution lognormal(double mean, double sd);    // mean > 0, sd >= 0
+    static Distribution gamma(double shape, double scale);    // shape > 0, scale > 0
+    static Distribution erlang(int k, double mean);           // k >= 1, mean > 0
+    static Distribution weibull(double shape, double scale);  // shape > 0, scale > 0
     static Distribution empirical(std::vector<double> values, std::vector<double> weights);
-                                                                // values >= 0, weights >= 0, sum > 0
+    // values >= 0, weights >= 0, sum > 0
 
     /// One draw (>= 0). Cost: O(1) except empirical (O(log n)) and rejection loops
     /// (normal truncation, gamma) whose expected iteration count is bounded.
@@ -68,10 +68,10 @@ public:
 
 private:
     DistKind kind_ = DistKind::constant;
-    double a_ = 0, b_ = 0, c_ = 0;   // kind-specific precomputed parameters
+    double a_ = 0, b_ = 0, c_ = 0;  // kind-specific precomputed parameters
     int k_ = 0;
-    std::vector<double> values_;     // empirical only
-    std::vector<double> cumulative_; // empirical only: cumulative normalised weights
+    std::vector<double> values_;      // empirical only
+    std::vector<double> cumulative_;  // empirical only: cumulative normalised weights
 };
 
 }  // namespace qosim::sim

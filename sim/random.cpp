@@ -15,8 +15,8 @@ namespace qosim::sim {
 // Each component is mixed through a full SplitMix64 finaliser before the next one is folded
 // in, so nearby seeds or replications give unrelated keys, and element and purpose are hashed
 // separately, so ("ab", "c") and ("a", "bc") differ.
-RandomStream::RandomStream(std::uint64_t seed, std::uint64_t replication,
-                           std::string_view element, std::string_view purpose) {
+RandomStream::RandomStream(std::uint64_t seed, std::uint64_t replication, std::string_view element,
+                           std::string_view purpose) {
     std::uint64_t state = seed;
     std::uint64_t k = splitmix64(state);
     state = k ^ replication;

@@ -65,9 +65,7 @@ public:
 
     /// Uniform on (0, 1): never 0, so log(u) is finite, and never 1.
     /// Uses 52 bits: with 53, (2^53 - 1) + 0.5 rounds to 2^53 and the result would be 1.0.
-    double uniform_open01() {
-        return (static_cast<double>(next_u64() >> 12) + 0.5) * 0x1.0p-52;
-    }
+    double uniform_open01() { return (static_cast<double>(next_u64() >> 12) + 0.5) * 0x1.0p-52; }
 
     /// True with probability p (p in [0, 1]); consumes exactly one draw.
     bool bernoulli(double p) { return uniform01() < p; }

@@ -45,9 +45,7 @@ void Tally::merge(const Tally& other) {
     max_ = std::max(max_, other.max_);
 }
 
-double Tally::variance() const {
-    return n_ < 2 ? 0.0 : m2_ / static_cast<double>(n_ - 1);
-}
+double Tally::variance() const { return n_ < 2 ? 0.0 : m2_ / static_cast<double>(n_ - 1); }
 
 double Tally::sd() const { return std::sqrt(variance()); }
 
@@ -119,8 +117,9 @@ void QuantileSketch::add(double x) {
 
 void QuantileSketch::merge(const QuantileSketch& other) {
     if (other.alpha_ != alpha_ || other.min_value_ != min_value_)
-        throw std::invalid_argument("cannot merge quantile sketches with different alpha or "
-                                    "min_value");
+        throw std::invalid_argument(
+            "cannot merge quantile sketches with different alpha or "
+            "min_value");
     n_ += other.n_;
     zero_count_ += other.zero_count_;
     if (other.counts_.empty()) return;
@@ -165,8 +164,9 @@ double QuantileSketch::quantile(double q) const {
             return 2.0 * std::pow(gamma_, key) / (gamma_ + 1.0);
         }
     }
-    return 2.0 * std::pow(gamma_, static_cast<double>(offset_) +
-                                      static_cast<double>(counts_.size()) - 1.0) /
+    return 2.0 *
+           std::pow(gamma_,
+                    static_cast<double>(offset_) + static_cast<double>(counts_.size()) - 1.0) /
            (gamma_ + 1.0);  // unreachable: counts sum to n - zero_count
 }
 

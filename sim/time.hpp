@@ -24,8 +24,14 @@ public:
     static constexpr Time infinity() { return Time(std::numeric_limits<double>::infinity()); }
     static constexpr Time zero() { return Time(0.0); }
 
-    constexpr Time& operator+=(Time d) { v_ += d.v_; return *this; }
-    constexpr Time& operator-=(Time d) { v_ -= d.v_; return *this; }
+    constexpr Time& operator+=(Time d) {
+        v_ += d.v_;
+        return *this;
+    }
+    constexpr Time& operator-=(Time d) {
+        v_ -= d.v_;
+        return *this;
+    }
     friend constexpr Time operator+(Time a, Time b) { return Time(a.v_ + b.v_); }
     friend constexpr Time operator-(Time a, Time b) { return Time(a.v_ - b.v_); }
     friend constexpr auto operator<=>(Time a, Time b) = default;

@@ -17,9 +17,9 @@ enum class LinkPhase : std::uint8_t { travelling, awaiting_resend, vanishing };
 
 /// One order in flight. 56 bytes.
 struct Order {
-    double created = 0.0;   ///< creation time (kept through remakes)
-    double due = 0.0;       ///< due date; +infinity when the order has none
-    double entered = 0.0;   ///< when it joined its current queue or link attempt
+    double created = 0.0;  ///< creation time (kept through remakes)
+    double due = 0.0;      ///< due date; +infinity when the order has none
+    double entered = 0.0;  ///< when it joined its current queue or link attempt
     OrderId next_free = kNoOrder;
     std::int32_t priority = 0;
     std::uint32_t source = 0;                ///< stage index of the source that created it

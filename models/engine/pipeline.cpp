@@ -40,7 +40,8 @@ constexpr std::size_t kMaxBatches = 4096;
 
 // The routes a product class takes out of a stage: its own (`product:`) if it has any there,
 // otherwise the shared routes without `product`.
-std::vector<Route> routes_for(const std::vector<Route>& routes, std::optional<std::size_t> product) {
+std::vector<Route> routes_for(const std::vector<Route>& routes,
+                              std::optional<std::size_t> product) {
     std::vector<Route> own, shared;
     for (const Route& r : routes) {
         if (!r.product)
@@ -65,7 +66,8 @@ RouteTable make_table(const std::vector<Route>& routes, RouteWhen when, bool fil
 }
 
 bool has_when(const std::vector<Route>& routes, RouteWhen when) {
-    return std::any_of(routes.begin(), routes.end(), [&](const Route& r) { return r.when == when; });
+    return std::any_of(routes.begin(), routes.end(),
+                       [&](const Route& r) { return r.when == when; });
 }
 
 // Number of servers on shift at `phase` (within one cycle): windows are [from, to).
@@ -106,7 +108,8 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
                 // Routes with a matching `when` win; routes without one serve both outcomes.
                 const bool pass = has_when(mine, RouteWhen::pass);
                 const bool fail = has_when(mine, RouteWhen::fail);
-                st.routes.push_back(make_table(mine, pass ? RouteWhen::pass : RouteWhen::any, true));
+                st.routes.push_back(
+                    make_table(mine, pass ? RouteWhen::pass : RouteWhen::any, true));
                 st.fail_routes.push_back(
                     make_table(mine, fail ? RouteWhen::fail : RouteWhen::any, true));
             } else {
@@ -146,7 +149,8 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
             int count = spec.servers;
             if (spec.shifts) {
                 count = 0;
-                for (const ShiftWindow& w : spec.shifts->windows) count = std::max(count, w.servers);
+                for (const ShiftWindow& w : spec.shifts->windows)
+                    count = std::max(count, w.servers);
             }
             st.servers.resize(static_cast<std::size_t>(count));
             for (Server& sv : st.servers) {
@@ -197,10 +201,12 @@ ReplicationResult Pipeline::run() {
             std::sort(st.shift_at.begin(), st.shift_at.end());
             st.shift_at.erase(std::unique(st.shift_at.begin(), st.shift_at.end()),
                               st.shift_at.end());
-            std::erase_if(st.shift_at, [&](double b) { return b <= 0.0 || b >= spec.shifts->cycle; });
+            std::erase_if(st.shift_at,
+                          [&](double b) { return b <= 0.0 || b >= spec.shifts->cycle; });
             st.shift_at.push_back(spec.shifts->cycle);  // the next cycle starts
             for (double b : st.shift_at)
-                st.shift_servers.push_back(servers_at(*spec.shifts, b < spec.shifts->cycle ? b : 0.0));
+                st.shift_servers.push_back(
+                    servers_at(*spec.shifts, b < spec.shifts->cycle ? b : 0.0));
             events_.schedule(sim::Time(st.shift_at.front()), control_handler_,
                              handler_token(static_cast<std::uint32_t>(Control::shift), s));
         }
@@ -323,8 +329,8 @@ void Pipeline::create_order(std::uint32_t source, OrderId id, sim::RandomStream&
     Order& o = orders_[id];
     const Product* product =
         o.cls < scenario_.products.size() ? &scenario_.products[o.cls] : nullptr;
-    const sim::Distribution* due = product && product->due_in ? &*product->due_in
-                                                               : (spec.due_in ? &*spec.due_in : nullptr);
+    const sim::Distribution* due =
+        product && product->due_in ? &*product->due_in : (spec.due_in ? &*spec.due_in : nullptr);
     o.created = now_;
     o.due = due ? now_ + due->sample(rng) : kInf;
     o.entered = now_;
@@ -466,7 +472,8 @@ void Pipeline::on_window_end() {
     w.customer_error_rate = concluded > 0 ? w.customer_errors / concluded : 0.0;
     const double span = now_ - window_start_;
     w.wip_mean = span > 0 ? (t.wip_area - a.wip_area) / span : 0.0;
-    w.lead_time_mean = w.orders_delivered > 0 ? (t.lead_sum - a.lead_sum) / w.orders_delivered : 0.0;
+    w.lead_time_mean =
+        w.orders_delivered > 0 ? (t.lead_sum - a.lead_sum) / w.orders_delivered : 0.0;
     for (std::size_t i = 0; i < t.busy.size(); ++i) {
         const double busy = t.busy[i] - (a.busy.empty() ? 0.0 : a.busy[i]);
         const double staffed = t.staffed[i] - (a.staffed.empty() ? 0.0 : a.staffed[i]);
@@ -547,8 +554,9 @@ void Pipeline::apply_fault(std::size_t index, bool starting) {
         break;
     }
     case FaultKind::defect_prob:
-        st.defect_prob = latest ? latest->value
-                                : (spec.type == StageType::link ? spec.damage_prob : spec.defect_prob);
+        st.defect_prob = latest
+                             ? latest->value
+                             : (spec.type == StageType::link ? spec.damage_prob : spec.defect_prob);
         break;
     case FaultKind::loss_prob: st.loss_prob = latest ? latest->value : spec.loss_prob; break;
     case FaultKind::service: st.service_factor = latest ? latest->factor : 1.0; break;
@@ -610,9 +618,8 @@ void Pipeline::accept(std::uint32_t s, OrderId order) {
             start_service(s, k, order);
         } else {
             const Order& o = orders_[order];
-            const double key = st.spec->discipline == Discipline::edd
-                                   ? o.due
-                                   : -static_cast<double>(o.priority);
+            const double key =
+                st.spec->discipline == Discipline::edd ? o.due : -static_cast<double>(o.priority);
             st.queue.push(order, key);
             st.stats.queue.update(now_, static_cast<double>(st.queue.size()));
         }
@@ -854,8 +861,7 @@ ClassStats* Pipeline::class_of(OrderId id) {
 }
 
 void Pipeline::trace(OrderId id, std::uint32_t stage, const char* event) {
-    if (options_.trace)
-        options_.trace->record(TraceRecord{now_, orders_[id].serial, stage, event});
+    if (options_.trace) options_.trace->record(TraceRecord{now_, orders_[id].serial, stage, event});
 }
 
 // Lead times in batches of `batch_size_` deliveries; when the series is full, neighbouring
@@ -963,7 +969,8 @@ void Pipeline::start_busy_clock(std::uint32_t s, std::uint32_t k) {
     // leave a cancelled entry in the event queue (memory growing with run length).
     sv.failure_armed = sv.to_failure <= sv.service_end - now_;
     if (sv.failure_armed)
-        events_.arm(sv.failure_timer, sim::Time(now_ + sv.to_failure), s, handler_token(kFailure, k));
+        events_.arm(sv.failure_timer, sim::Time(now_ + sv.to_failure), s,
+                    handler_token(kFailure, k));
 }
 
 void Pipeline::stop_busy_clock(StageState& st, Server& sv) {
@@ -982,8 +989,7 @@ void Pipeline::check_wip() {
     if (orders_.live() <= scenario_.run.max_wip) return;
     throw RunLimitError("replication " + std::to_string(replication_) +
                         ": work in progress passed run.max_wip = " +
-                        std::to_string(scenario_.run.max_wip) + " at time " +
-                        std::to_string(now_) +
+                        std::to_string(scenario_.run.max_wip) + " at time " + std::to_string(now_) +
                         "; the line cannot keep up (see `qosim check` for utilisation) — "
                         "add capacity or raise run.max_wip");
 }
@@ -1048,9 +1054,9 @@ ReplicationResult Pipeline::collect() {
     r.lead_time_max = lead_time_.max();
     r.lateness_mean = lateness_.mean();
     r.lateness_p95 = lateness_q_.quantile(0.95);
-    r.on_time_rate =
-        delivered_ ? static_cast<double>(delivered_ - late_) / static_cast<double>(delivered_)
-                   : 1.0;
+    r.on_time_rate = delivered_
+                         ? static_cast<double>(delivered_ - late_) / static_cast<double>(delivered_)
+                         : 1.0;
     if (concluded > 0) {
         // The three rates may overlap (a late defective order is in both); the error rate
         // counts each order once.
@@ -1118,7 +1124,8 @@ ReplicationResult Pipeline::collect() {
         }
     }
     r.cost_internal_failure += r.cost_repairs;
-    r.internal_errors = r.defects_detected + r.false_alarms + r.scrapped + r.reworked + r.breakdowns;
+    r.internal_errors =
+        r.defects_detected + r.false_alarms + r.scrapped + r.reworked + r.breakdowns;
     const Costs& pen = scenario_.costs;
     r.cost_penalties = pen.late_penalty * static_cast<double>(late_) +
                        pen.escape_penalty * static_cast<double>(delivered_defective_) +

@@ -43,32 +43,32 @@ struct StageStats {
     std::uint64_t reworked = 0;
     std::uint64_t scrapped = 0;
     std::uint64_t breakdowns = 0;
-    sim::TimeWeighted busy;      ///< servers serving (stations) / units in transit (links)
-    sim::TimeWeighted blocked;   ///< servers holding a finished unit
-    sim::TimeWeighted down;      ///< servers broken down or out (outage)
-    sim::TimeWeighted on;        ///< staffed servers: on shift, or off shift finishing a job
-    sim::TimeWeighted queue;     ///< units waiting
+    sim::TimeWeighted busy;     ///< servers serving (stations) / units in transit (links)
+    sim::TimeWeighted blocked;  ///< servers holding a finished unit
+    sim::TimeWeighted down;     ///< servers broken down or out (outage)
+    sim::TimeWeighted on;       ///< staffed servers: on shift, or off shift finishing a job
+    sim::TimeWeighted queue;    ///< units waiting
     sim::Tally wait;
     sim::QuantileSketch wait_q;
 };
 
 /// One server of a station.
 struct Server {
-    OrderId order = kNoOrder;     ///< the unit being served or held (blocked); none when idle
+    OrderId order = kNoOrder;  ///< the unit being served or held (blocked); none when idle
     sim::TimerId service_timer = 0;
     sim::TimerId failure_timer = 0;
-    double service_end = 0.0;     ///< when the current service completes (while serving)
-    double remaining = 0.0;       ///< service left when interrupted
-    double full = 0.0;            ///< the current job's whole service time (restart)
-    double busy_since = 0.0;      ///< start of the current busy stretch (busy-clock breakdowns)
-    double to_failure = 0.0;      ///< busy-clock: operating time left until the next failure
-    bool failure_armed = false;   ///< busy-clock: a failure is scheduled within this service
-    int down = 0;                 ///< active down causes: breakdown and/or outage
-    bool serving = false;         ///< in service (not blocked, not interrupted)
-    bool interrupted = false;     ///< holds a job whose service was stopped by a failure
-    bool blocked = false;         ///< holds a finished unit the next stage cannot take
+    double service_end = 0.0;    ///< when the current service completes (while serving)
+    double remaining = 0.0;      ///< service left when interrupted
+    double full = 0.0;           ///< the current job's whole service time (restart)
+    double busy_since = 0.0;     ///< start of the current busy stretch (busy-clock breakdowns)
+    double to_failure = 0.0;     ///< busy-clock: operating time left until the next failure
+    bool failure_armed = false;  ///< busy-clock: a failure is scheduled within this service
+    int down = 0;                ///< active down causes: breakdown and/or outage
+    bool serving = false;        ///< in service (not blocked, not interrupted)
+    bool interrupted = false;    ///< holds a job whose service was stopped by a failure
+    bool blocked = false;        ///< holds a finished unit the next stage cannot take
     bool on_shift = true;
-    bool broken = false;          ///< a breakdown (not an outage) is being repaired
+    bool broken = false;  ///< a breakdown (not an outage) is being repaired
 };
 
 /// Per-product (class) statistics since the end of warm-up.
@@ -225,7 +225,7 @@ private:
     std::uint64_t order_limit_ = 0;         ///< run.orders; 0 = run to the horizon
     std::uint64_t created_total_ = 0;       ///< never reset (order limit, serials)
     std::uint64_t concluded_total_ = 0;
-    double end_ = 0.0;                      ///< when the run stopped
+    double end_ = 0.0;  ///< when the run stopped
 
     // run-level statistics since warm-up
     std::uint64_t events_count_ = 0;

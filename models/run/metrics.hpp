@@ -13,10 +13,10 @@ enum class MetricPresence { always, survey };  ///< survey: only when a sink run
 
 /// A runs.csv metric column.
 struct RunMetric {
-    std::string_view name;                          ///< column name (SPEC §4)
+    std::string_view name;  ///< column name (SPEC §4)
     double ReplicationResult::*field;
-    bool is_count;                                  ///< written as an integer
-    std::string_view unit;                          ///< "time", "1/time", "share", "count", "money"
+    bool is_count;          ///< written as an integer
+    std::string_view unit;  ///< "time", "1/time", "share", "count", "money"
     MetricPresence presence = MetricPresence::always;
 };
 

@@ -19,10 +19,10 @@ public:
 /// One line of the opt-in order-level trace.
 struct TraceRecord {
     double time;
-    std::uint64_t order;     ///< order number within the replication (creation order)
-    std::uint32_t stage;     ///< index into Scenario::stages; kNoTraceStage when none
-    const char* event;       ///< created, arrive, start, done, blocked, defect, detected,
-                             ///< false_alarm, repaired, scrapped, remade, delivered, lost, cancelled
+    std::uint64_t order;  ///< order number within the replication (creation order)
+    std::uint32_t stage;  ///< index into Scenario::stages; kNoTraceStage when none
+    const char* event;    ///< created, arrive, start, done, blocked, defect, detected,
+                          ///< false_alarm, repaired, scrapped, remade, delivered, lost, cancelled
 };
 inline constexpr std::uint32_t kNoTraceStage = 0xFFFFFFFFu;
 

@@ -20,7 +20,7 @@ struct SourceLoc {
 enum class TimeUnit { minute, hour, day };
 enum class StageType { source, station, inspection, link, sink };
 enum class Discipline { fifo, lifo, priority, edd };
-enum class RouteWhen { any, pass, fail };          ///< `when:` on a route out of an inspection
+enum class RouteWhen { any, pass, fail };           ///< `when:` on a route out of an inspection
 enum class FailureMode { resume, restart, scrap };  ///< what a breakdown does to the job in service
 enum class BreakdownClock { calendar, busy };       ///< failures age in calendar or busy time
 enum class OnScrap { remake, cancel };              ///< what a source does with a scrapped unit
@@ -45,7 +45,7 @@ double hours_per_unit(TimeUnit u);
 struct Route {
     std::size_t to = 0;  ///< index into Scenario::stages, or kScrapTarget
     double prob = 1.0;   ///< share among the routes out of `from` with the same `when` (sum 1)
-    RouteWhen when = RouteWhen::any;  ///< pass/fail: only out of an inspection
+    RouteWhen when = RouteWhen::any;     ///< pass/fail: only out of an inspection
     std::optional<std::size_t> product;  ///< only this product takes it (Scenario::products)
     SourceLoc loc;
 };
@@ -53,10 +53,10 @@ struct Route {
 /// An order class emitted by a source (`products:`), drawn by `share`.
 struct Product {
     std::string name;
-    std::size_t source = 0;   ///< the stage index of the source that emits it
-    double share = 1.0;       ///< shares of one source's products sum to 1
+    std::size_t source = 0;                   ///< the stage index of the source that emits it
+    double share = 1.0;                       ///< shares of one source's products sum to 1
     std::optional<sim::Distribution> due_in;  ///< none: the source's due_in applies
-    int priority = 0;         ///< higher is served first under the priority discipline
+    int priority = 0;  ///< higher is served first under the priority discipline
     SourceLoc loc;
 };
 
@@ -158,21 +158,22 @@ struct StageSpec {
 
 /// `precision:` — add replications until the metric's 95 % CI half-width reaches the goal.
 struct Precision {
-    std::string metric;           ///< a runs.csv column
-    double half_width = 0.0;      ///< > 0, in the metric's unit
-    int max_replications = 200;   ///< stop here even if the goal is not reached
+    std::string metric;          ///< a runs.csv column
+    double half_width = 0.0;     ///< > 0, in the metric's unit
+    int max_replications = 200;  ///< stop here even if the goal is not reached
 };
 
 struct RunSpec {
-    double horizon = 0.0;                ///< simulated time per replication (time units)
-    std::optional<std::uint64_t> orders; ///< instead of horizon: create N orders, run until all conclude
-    double warmup = 0.0;                 ///< statistics before this time are discarded
-    bool warmup_auto = false;            ///< `warmup: auto`: MSER-5 on pilot lead times
+    double horizon = 0.0;  ///< simulated time per replication (time units)
+    std::optional<std::uint64_t>
+        orders;                ///< instead of horizon: create N orders, run until all conclude
+    double warmup = 0.0;       ///< statistics before this time are discarded
+    bool warmup_auto = false;  ///< `warmup: auto`: MSER-5 on pilot lead times
     std::optional<Precision> precision;  ///< instead of a fixed replication count
     int replications = 10;
     std::uint64_t seed = 1;
-    std::uint64_t max_wip = 1'000'000;   ///< exceeded => the run stops with an error
-    double max_events = 1e10;            ///< exceeded => the run stops with an error
+    std::uint64_t max_wip = 1'000'000;  ///< exceeded => the run stops with an error
+    double max_events = 1e10;           ///< exceeded => the run stops with an error
 };
 
 struct Costs {
@@ -191,16 +192,16 @@ struct Target {
 
 struct Scenario {
     std::string name;
-    std::string file;                 ///< path as given on the command line
-    std::uint64_t content_hash = 0;   ///< FNV-1a of the file bytes (run_info.csv)
+    std::string file;                    ///< path as given on the command line
+    std::uint64_t content_hash = 0;      ///< FNV-1a of the file bytes (run_info.csv)
     std::vector<std::string> overrides;  ///< "--set" items applied, in order
     TimeUnit time_unit = TimeUnit::hour;
     RunSpec run;
     Costs costs;
     std::vector<Target> targets;
-    std::vector<StageSpec> stages;    ///< in file order
-    std::vector<Fault> faults;        ///< in file order
-    std::vector<Product> products;    ///< every source's products, in file order (may be empty)
+    std::vector<StageSpec> stages;  ///< in file order
+    std::vector<Fault> faults;      ///< in file order
+    std::vector<Product> products;  ///< every source's products, in file order (may be empty)
 
     /// Index of the stage called `name`, or none.
     [[nodiscard]] std::optional<std::size_t> find_stage(const std::string& name) const;

@@ -1,7 +1,8 @@
 // Cost, delivery and run control on deterministic scenarios worked out by hand.
-#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "models/run/replication.hpp"
 #include "models/scenario/loader.hpp"
@@ -85,8 +86,8 @@ routes:
   - {from: m, to: out}
 )";
     // the only order arrives at 60 = horizon: no busy time; make it arrive at 0 via initial_wip
-    const auto r = run_replication(
-        load_scenario_text(yaml, "m.yaml", {"stages.m.initial_wip=1"}), 0, 1);
+    const auto r =
+        run_replication(load_scenario_text(yaml, "m.yaml", {"stages.m.initial_wip=1"}), 0, 1);
     CHECK(r.stages[1].busy_time == Approx(30));
     CHECK(r.stages[1].cost == Approx(30 + 3));
 }
@@ -146,8 +147,8 @@ routes:
     REQUIRE(r.windows.size() == 3);  // [0,4) [4,8) [8,10]
     CHECK(r.windows[0].window_start == 0);
     CHECK(r.windows[2].window_end == 10);
-    CHECK(r.windows[0].orders_created == 3);      // 1, 2, 3: the boundary at 4 comes first
-    CHECK(r.windows[0].orders_delivered == 3);    // 1.5, 2.5, 3.5
+    CHECK(r.windows[0].orders_created == 3);    // 1, 2, 3: the boundary at 4 comes first
+    CHECK(r.windows[0].orders_delivered == 3);  // 1.5, 2.5, 3.5
     CHECK(r.windows[0].utilization.at(0) == Approx(1.5 / 4));
     double created = 0, delivered = 0;
     for (const auto& w : r.windows) {
@@ -182,9 +183,10 @@ routes:
     std::vector<std::string> first;
     for (const auto& row : rec.rows)
         if (row.order == 0) first.emplace_back(row.event);
-    CHECK(first == std::vector<std::string>{"created", "arrive", "start", "done", "arrive",
-                                            "delivered"});
-    for (std::size_t i = 1; i < rec.rows.size(); ++i) CHECK(rec.rows[i].time >= rec.rows[i - 1].time);
+    CHECK(first ==
+          std::vector<std::string>{"created", "arrive", "start", "done", "arrive", "delivered"});
+    for (std::size_t i = 1; i < rec.rows.size(); ++i)
+        CHECK(rec.rows[i].time >= rec.rows[i - 1].time);
     // observing does not change the result
     const auto plain = run_replication(sc, 0, 1);
     CHECK(plain.lead_time_mean == r.lead_time_mean);

@@ -1,6 +1,7 @@
 // Engine behaviour on small deterministic cases whose every figure can be worked out by hand.
-#include <catch2/catch.hpp>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "models/engine/order_queue.hpp"
 #include "models/run/replication.hpp"
@@ -15,11 +16,17 @@ namespace {
 std::string single_station(const std::string& extra_source, const std::string& station,
                            const std::string& run = "{horizon: 10, seed: 1}") {
     return "name: det\n"
-           "run: " + run + "\n"
+           "run: " +
+           run +
+           "\n"
            "costs: {late_penalty: 25, lost_penalty: 300}\n"
            "stages:\n"
-           "  orders: {type: source, interarrival: 1" + extra_source + "}\n"
-           "  m: {type: station, " + station + "}\n"
+           "  orders: {type: source, interarrival: 1" +
+           extra_source +
+           "}\n"
+           "  m: {type: station, " +
+           station +
+           "}\n"
            "  out: {type: sink}\n"
            "routes:\n  - {from: orders, to: m}\n  - {from: m, to: out}\n";
 }
@@ -77,8 +84,8 @@ TEST_CASE("resource, unit and penalty costs reconcile by hand", "[engine][cost]"
 }
 
 TEST_CASE("a full first queue turns arrivals away as lost orders", "[engine]") {
-    const auto sc = load_scenario_text(
-        single_station("", "service: 1.5, queue: {capacity: 0}"), "b.yaml");
+    const auto sc =
+        load_scenario_text(single_station("", "service: 1.5, queue: {capacity: 0}"), "b.yaml");
     const auto r = run_replication(sc, 0, 1);
     // Served at 1, 3, 5, 7, 9; turned away at 2, 4, 6, 8, 10; done at 2.5, 4.5, 6.5, 8.5.
     CHECK(r.orders_created == 10);

@@ -1,6 +1,7 @@
 // Faults and quality on crafted deterministic cases: every count worked out by hand.
-#include <catch2/catch.hpp>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "models/run/replication.hpp"
 #include "models/scenario/loader.hpp"
@@ -42,11 +43,11 @@ routes:
     const auto sc = load_scenario_text(yaml, "r.yaml");
     for (std::uint64_t rep = 0; rep < 5; ++rep) {
         const auto r = run_replication(sc, rep, 3);
-        const double bad = r.stages[7 - 1].arrivals;   // sink_bad
-        const double both = r.stages[8 - 1].arrivals;  // sink_both
-        const double slow = r.stages[9 - 1].arrivals;  // sink_slow
-        const double good = r.stages[10 - 1].arrivals; // sink_good
-        const double lost = r.stages[4].lost;          // void
+        const double bad = r.stages[7 - 1].arrivals;    // sink_bad
+        const double both = r.stages[8 - 1].arrivals;   // sink_both
+        const double slow = r.stages[9 - 1].arrivals;   // sink_slow
+        const double good = r.stages[10 - 1].arrivals;  // sink_good
+        const double lost = r.stages[4].lost;           // void
         CHECK(r.orders_delivered == bad + both + slow + good);
         CHECK(r.orders_lost == lost);
         CHECK(r.orders_concluded == r.orders_delivered + lost);
@@ -137,7 +138,7 @@ faults:
     CHECK(r.stages[1].availability == Approx(1 - 5.0 / 40));
     CHECK(r.stages[1].breakdowns == 0);
     CHECK(r.orders_created == 40);
-    CHECK(r.orders_delivered == 39);  // all but the unit created at 40
+    CHECK(r.orders_delivered == 39);        // all but the unit created at 40
     CHECK(r.lead_time_max == Approx(5.5));  // the unit caught at 10: 10 -> 15.5
 }
 

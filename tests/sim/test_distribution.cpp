@@ -1,12 +1,12 @@
 // Tests for Distribution: known answers, moments vs theory, validation, empirical, scaled().
-#include <catch2/catch.hpp>
-
 #include <array>
 #include <cmath>
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "sim/distribution.hpp"
 #include "sim/random.hpp"
@@ -119,12 +119,15 @@ std::vector<Case> moment_cases() {
     const auto add = [&cs](std::string label, Distribution d, RawMoments raw, double rel) {
         cs.push_back(Case{std::move(label), std::move(d), raw, rel});
     };
-    const auto exp_raw = [](double t) { return RawMoments{t, 2 * t * t, 6 * t * t * t, 24 * t * t * t * t}; };
+    const auto exp_raw = [](double t) {
+        return RawMoments{t, 2 * t * t, 6 * t * t * t, 24 * t * t * t * t};
+    };
     add("exponential(0.5)", Distribution::exponential(0.5), exp_raw(0.5), 1e-12);
     add("exponential(100)", Distribution::exponential(100), exp_raw(100), 1e-12);
     add("uniform(1, 3)", Distribution::uniform(1, 3), uniform_raw(1, 3), 1e-12);
     add("uniform(0, 2)", Distribution::uniform(0, 2), uniform_raw(0, 2), 1e-12);
-    add("triangular(0.5, 1, 3)", Distribution::triangular(0.5, 1, 3), triangular_raw(0.5, 1, 3), 1e-10);
+    add("triangular(0.5, 1, 3)", Distribution::triangular(0.5, 1, 3), triangular_raw(0.5, 1, 3),
+        1e-10);
     add("triangular(0, 0, 1)", Distribution::triangular(0, 0, 1), triangular_raw(0, 0, 1), 1e-10);
     add("triangular(1, 2, 2)", Distribution::triangular(1, 2, 2), triangular_raw(1, 2, 2), 1e-10);
     add("normal(1, 0.3)", Distribution::normal(1, 0.3), truncated_normal_raw(1, 0.3), 1e-9);
@@ -148,11 +151,11 @@ std::vector<Case> moment_cases() {
 
 /// Every kind once, for tests that loop over kinds.
 std::vector<Distribution> one_of_each() {
-    return {Distribution::constant(2.5),          Distribution::exponential(0.5),
-            Distribution::uniform(1, 3),          Distribution::triangular(0.5, 1, 3),
-            Distribution::normal(1, 0.3),         Distribution::lognormal(0.8, 0.2),
-            Distribution::gamma(0.5, 2),          Distribution::erlang(3, 2),
-            Distribution::weibull(1.5, 2),        Distribution::empirical({1, 2, 5}, {0.2, 0.5, 0.3})};
+    return {Distribution::constant(2.5),   Distribution::exponential(0.5),
+            Distribution::uniform(1, 3),   Distribution::triangular(0.5, 1, 3),
+            Distribution::normal(1, 0.3),  Distribution::lognormal(0.8, 0.2),
+            Distribution::gamma(0.5, 2),   Distribution::erlang(3, 2),
+            Distribution::weibull(1.5, 2), Distribution::empirical({1, 2, 5}, {0.2, 0.5, 0.3})};
 }
 
 }  // namespace
@@ -181,23 +184,32 @@ TEST_CASE("distributions give pinned known answers", "[distribution]") {
     };
     const Kat kats[] = {
         {"constant", Distribution::constant(2.5), {2.5, 2.5, 2.5}},
-        {"exponential", Distribution::exponential(0.5),
+        {"exponential",
+         Distribution::exponential(0.5),
          {0.82628982268366913, 0.4786943341484966, 0.13218723333648275}},
-        {"uniform", Distribution::uniform(1, 3),
+        {"uniform",
+         Distribution::uniform(1, 3),
          {1.5010034779282118, 2.0592823864011187, 2.2036634854643493}},
-        {"triangular", Distribution::triangular(0.5, 1, 3),
+        {"triangular",
+         Distribution::triangular(0.5, 1, 3),
          {1.4528177368948731, 1.5061685472863597, 1.0820704818742819}},
-        {"normal", Distribution::normal(1, 0.3),
+        {"normal",
+         Distribution::normal(1, 0.3),
          {1.065607943193144, 1.4062943727707695, 1.173412022702564}},
-        {"lognormal", Distribution::lognormal(0.8, 0.2),
+        {"lognormal",
+         Distribution::lognormal(0.8, 0.2),
          {0.88180289455597405, 0.7732448153291881, 0.51037177399672906}},
-        {"gamma", Distribution::gamma(2.5, 0.4),
+        {"gamma",
+         Distribution::gamma(2.5, 0.4),
          {0.60411706940754506, 1.0910549742399167, 1.8642122529583789}},
-        {"gamma_small", Distribution::gamma(0.5, 2),
+        {"gamma_small",
+         Distribution::gamma(0.5, 2),
          {0.12802626776611881, 0.087960157743173326, 0.27114937041641424}},
-        {"erlang", Distribution::erlang(3, 2),
+        {"erlang",
+         Distribution::erlang(3, 2),
          {1.247458987686846, 3.5903737278444141, 0.79225621728984863}},
-        {"weibull", Distribution::weibull(1.5, 2),
+        {"weibull",
+         Distribution::weibull(1.5, 2),
          {1.2601809527249057, 2.2598378885365111, 4.6373114873319787}},
         {"empirical", Distribution::empirical({1, 2, 5}, {0.2, 0.5, 0.3}), {5, 2, 1}},
     };
@@ -257,8 +269,7 @@ TEST_CASE("sample moments match theory and mean()/scv() closed forms",
     }
 }
 
-TEST_CASE("truncated normal mean() and scv() are those of the truncated law",
-          "[distribution]") {
+TEST_CASE("truncated normal mean() and scv() are those of the truncated law", "[distribution]") {
     // Half-normal (mean 0): E = sd sqrt(2/pi), Var = sd^2 (1 - 2/pi).
     const Distribution half = Distribution::normal(0, 2);
     CHECK(half.mean() == Approx(2 * std::sqrt(2 / kPi)).epsilon(1e-14));

@@ -1,10 +1,10 @@
 // Unit tests for EventQueue: (time, seq) order, FIFO ties, timers, cancellation, stress.
-#include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <map>
 #include <utility>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "sim/event_queue.hpp"
 #include "sim/random.hpp"
@@ -145,8 +145,7 @@ TEST_CASE("EventQueue clear drops everything and restarts the sequence", "[event
 // Random interleaving of schedule / arm / cancel / pop, checked against a std::multimap keyed
 // by (time, seq) with timers tracked explicitly. Times are small integers offset from the
 // current time so that many ties occur.
-TEST_CASE("EventQueue matches a multimap reference under random operations",
-          "[event_queue]") {
+TEST_CASE("EventQueue matches a multimap reference under random operations", "[event_queue]") {
     RandomStream rng(2024, 0, "event_queue", "stress");
     EventQueue q;
     using Key = std::pair<double, std::uint64_t>;
@@ -193,7 +192,8 @@ TEST_CASE("EventQueue matches a multimap reference under random operations",
             REQUIRE(e.seq == it->first.second);
             REQUIRE(e.token == it->second.token);
             REQUIRE(e.handler == (it->second.timer < 0 ? 0u : 1u));
-            if (it->second.timer >= 0) armed[static_cast<std::size_t>(it->second.timer)] = ref.end();
+            if (it->second.timer >= 0)
+                armed[static_cast<std::size_t>(it->second.timer)] = ref.end();
             ref.erase(it);
             now = e.time;
             ++popped;

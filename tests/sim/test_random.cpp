@@ -1,10 +1,10 @@
 // Unit tests for RandomStream: known answers, keyed derivation, isolation, ranges.
-#include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdint>
 #include <set>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "sim/random.hpp"
 
@@ -113,7 +113,8 @@ TEST_CASE("adjacent replications are uncorrelated", "[random]") {
     }
     const double n = kN;
     const double cov = sab / n - (sa / n) * (sb / n);
-    const double r = cov / std::sqrt((saa / n - (sa / n) * (sa / n)) * (sbb / n - (sb / n) * (sb / n)));
+    const double r =
+        cov / std::sqrt((saa / n - (sa / n) * (sa / n)) * (sbb / n - (sb / n) * (sb / n)));
     CHECK(std::abs(r) < 5.0 / std::sqrt(n));
 }
 

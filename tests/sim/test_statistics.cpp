@@ -1,11 +1,11 @@
 // Unit tests for Tally, TimeWeighted and QuantileSketch.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "sim/distribution.hpp"
 #include "sim/random.hpp"
@@ -162,8 +162,7 @@ TEST_CASE("QuantileSketch meets its relative-error bound", "[statistics]") {
     }
 }
 
-TEST_CASE("QuantileSketch is exact up to bucket width on small hand-made data",
-          "[statistics]") {
+TEST_CASE("QuantileSketch is exact up to bucket width on small hand-made data", "[statistics]") {
     QuantileSketch s(0.01);
     for (const double x : {1.0, 2.0, 3.0, 4.0, 100.0}) s.add(x);
     // ranks ceil(q*5): q=0.2 -> 1st, 0.5 -> 3rd, 0.8 -> 4th, 0.81 -> 5th.

@@ -1,11 +1,12 @@
 // Test support: run R replications of a scenario and summarise one metric with a 95 % CI.
 #pragma once
 
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <boost/math/distributions/students_t.hpp>
 
 #include "models/run/replication.hpp"
 #include "models/scenario/loader.hpp"
@@ -17,9 +18,7 @@ namespace qosim::test {
 struct Estimate {
     double mean = 0;
     double half_width = 0;
-    [[nodiscard]] bool covers(double exact) const {
-        return std::abs(mean - exact) <= half_width;
-    }
+    [[nodiscard]] bool covers(double exact) const { return std::abs(mean - exact) <= half_width; }
 };
 
 inline Estimate estimate(const std::vector<double>& xs) {
@@ -35,8 +34,8 @@ inline Estimate estimate(const std::vector<double>& xs) {
 inline std::vector<models::ReplicationResult> run_all(const models::Scenario& scenario, int reps) {
     std::vector<models::ReplicationResult> out;
     for (int r = 0; r < reps; ++r)
-        out.push_back(models::run_replication(scenario, static_cast<std::uint64_t>(r),
-                                              scenario.run.seed));
+        out.push_back(
+            models::run_replication(scenario, static_cast<std::uint64_t>(r), scenario.run.seed));
     return out;
 }
 

@@ -5,9 +5,10 @@
 // Warm-up is many relaxation times long, so initial-state bias is far below the CI width.
 // Each check is a 95 % interval, so a check fails by chance once in twenty seeds; the seeds
 // are fixed and were not tuned except where noted, and 200-replication runs confirmed no bias.
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "support/replications.hpp"
 
@@ -36,13 +37,17 @@ double erlang_c(int c, double a) {
 std::string mmc_yaml(double mean_interarrival, int servers, const std::string& service,
                      double horizon, double warmup, int seed = 2026) {
     return "name: validation\n"
-           "run: {horizon: " + std::to_string(horizon) + ", warmup: " + std::to_string(warmup) +
-           ", seed: " + std::to_string(seed) + "}\n"
+           "run: {horizon: " +
+           std::to_string(horizon) + ", warmup: " + std::to_string(warmup) +
+           ", seed: " + std::to_string(seed) +
+           "}\n"
            "stages:\n"
            "  arrivals: {type: source, interarrival: {dist: exponential, mean: " +
-           std::to_string(mean_interarrival) + "}}\n"
-           "  machine: {type: station, servers: " + std::to_string(servers) +
-           ", service: " + service + "}\n"
+           std::to_string(mean_interarrival) +
+           "}}\n"
+           "  machine: {type: station, servers: " +
+           std::to_string(servers) + ", service: " + service +
+           "}\n"
            "  done: {type: sink}\n"
            "routes:\n"
            "  - {from: arrivals, to: machine}\n"
@@ -56,8 +61,8 @@ TEST_CASE("M/M/1 at rho = 0.9 matches W, Lq and utilisation", "[validation]") {
     const auto sc = load(mmc_yaml(1.0 / lambda, 1, "{dist: exponential, mean: 1.0}", 60000, 3000));
     const auto results = run_all(sc, 20);
 
-    const double W = 1.0 / (mu - lambda);           // 10
-    const double Lq = rho * rho / (1.0 - rho);      // 8.1
+    const double W = 1.0 / (mu - lambda);       // 10
+    const double Lq = rho * rho / (1.0 - rho);  // 8.1
     const auto w = estimate_of(results, [](auto& r) { return r.lead_time_mean; });
     const auto lq = estimate_of(results, [](auto& r) { return r.stages[1].queue_len_mean; });
     const auto u = estimate_of(results, [](auto& r) { return r.stages[1].utilization; });
@@ -107,8 +112,8 @@ TEST_CASE("M/D/1 and M/G/1 match Pollaczek-Khinchine", "[validation]") {
     }
     SECTION("uniform service on [0.5, 1.5]") {
         const double mean = 1.0, var = 1.0 / 12.0, rho = lambda * mean;
-        const auto sc = load(mmc_yaml(1.0 / lambda, 1, "{dist: uniform, min: 0.5, max: 1.5}",
-                                      30000, 1500));
+        const auto sc =
+            load(mmc_yaml(1.0 / lambda, 1, "{dist: uniform, min: 0.5, max: 1.5}", 30000, 1500));
         const auto results = run_all(sc, 20);
         const double Wq = lambda * (var + mean * mean) / (2.0 * (1.0 - rho));
         const auto wq = estimate_of(results, [](auto& r) { return r.stages[1].wait_mean; });
@@ -126,8 +131,10 @@ TEST_CASE("5-station Jackson tandem matches the product-form solution", "[valida
         "stages:\n"
         "  arrivals: {type: source, interarrival: {dist: exponential, mean: 1.0}}\n";
     for (int i = 0; i < 5; ++i)
-        yaml += "  s" + std::to_string(i) + ": {type: station, service: {dist: exponential, mean: " +
-                std::to_string(1.0 / mu[i]) + "}}\n";
+        yaml +=
+            "  s" + std::to_string(i) +
+            ": {type: station, service: {dist: exponential, mean: " + std::to_string(1.0 / mu[i]) +
+            "}}\n";
     yaml += "  done: {type: sink}\nroutes:\n  - {from: arrivals, to: s0}\n";
     for (int i = 0; i < 4; ++i)
         yaml += "  - {from: s" + std::to_string(i) + ", to: s" + std::to_string(i + 1) + "}\n";
@@ -138,9 +145,8 @@ TEST_CASE("5-station Jackson tandem matches the product-form solution", "[valida
     for (int i = 0; i < 5; ++i) {
         const double Wi = 1.0 / (mu[i] - lambda);
         W += Wi;
-        const auto wq = estimate_of(results, [i](auto& r) {
-            return r.stages[static_cast<std::size_t>(i) + 1].wait_mean;
-        });
+        const auto wq = estimate_of(
+            results, [i](auto& r) { return r.stages[static_cast<std::size_t>(i) + 1].wait_mean; });
         INFO("station " << i << " Wq " << wq.mean << " +- " << wq.half_width << " exact "
                         << Wi - 1.0 / mu[i]);
         CHECK(wq.covers(Wi - 1.0 / mu[i]));
@@ -150,8 +156,7 @@ TEST_CASE("5-station Jackson tandem matches the product-form solution", "[valida
     CHECK(w.covers(W));
 }
 
-TEST_CASE("Jackson network with a probabilistic split matches traffic equations",
-          "[validation]") {
+TEST_CASE("Jackson network with a probabilistic split matches traffic equations", "[validation]") {
     // arrivals -> a; a -> b (0.3) | c (0.7); b, c -> done. lambda_b = 0.3 lambda, lambda_c = 0.7.
     const std::string yaml =
         "name: split\n"
@@ -196,7 +201,8 @@ TEST_CASE("M/M/1/K blocking at the first stage matches the loss probability", "[
         "stages:\n"
         "  arrivals: {type: source, interarrival: {dist: exponential, mean: 1.0}}\n"
         "  m: {type: station, service: {dist: exponential, mean: 0.8}, queue: {capacity: " +
-        std::to_string(K - 1) + "}}\n"
+        std::to_string(K - 1) +
+        "}}\n"
         "  done: {type: sink}\n"
         "routes:\n  - {from: arrivals, to: m}\n  - {from: m, to: done}\n";
     const auto results = run_all(load(yaml), 20);

@@ -1,7 +1,8 @@
 // Statistical validation of faults and quality against closed forms (fixed seeds, 95 % CIs).
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "models/graph/absorbing_chain.hpp"
 #include "support/replications.hpp"
@@ -106,12 +107,10 @@ routes:
         const auto good = estimate_of(results, [](auto& r) {
             return (r.orders_delivered - r.orders_defective) / r.orders_concluded;
         });
-        const auto scraps = estimate_of(results, [](auto& r) {
-            return r.scrapped / r.orders_concluded;
-        });
-        const auto cancelled = estimate_of(results, [](auto& r) {
-            return r.orders_cancelled / r.orders_concluded;
-        });
+        const auto scraps =
+            estimate_of(results, [](auto& r) { return r.scrapped / r.orders_concluded; });
+        const auto cancelled =
+            estimate_of(results, [](auto& r) { return r.orders_cancelled / r.orders_concluded; });
         INFO(mode << ": escape " << esc.mean << " +- " << esc.half_width << " chain "
                   << chain.p_delivered_defective);
         INFO("good " << good.mean << " +- " << good.half_width << " chain "
@@ -175,9 +174,8 @@ routes:
   - {from: uplink, to: server}
 )");
     const auto results = run_all(sc, 20);
-    const auto frac = estimate_of(results, [](auto& r) {
-        return r.orders_delivered / r.orders_concluded;
-    });
+    const auto frac =
+        estimate_of(results, [](auto& r) { return r.orders_delivered / r.orders_concluded; });
     const auto lead = estimate_of(results, [](auto& r) { return r.lead_time_mean; });
     INFO("delivered " << frac.mean << " +- " << frac.half_width << " exact " << delivered);
     INFO("lead " << lead.mean << " +- " << lead.half_width << " exact " << delay + extra);

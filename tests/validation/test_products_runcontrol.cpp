@@ -1,8 +1,9 @@
 // Validation of products (a BCMP job shop), automatic warm-up, precision and surveys.
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "models/graph/absorbing_chain.hpp"
 #include "models/run/run_control.hpp"
@@ -62,7 +63,8 @@ routes:
         const std::size_t stage = static_cast<std::size_t>(i) + 1;
         CHECK(chain.arrival_rate[stage] == Approx(lam[i]));
         CHECK(chain.utilization[stage] == Approx(lam[i] * s[i]));
-        const auto u = estimate_of(results, [stage](auto& r) { return r.stages[stage].utilization; });
+        const auto u =
+            estimate_of(results, [stage](auto& r) { return r.stages[stage].utilization; });
         INFO("station s" << i + 1 << " rho " << u.mean << " +- " << u.half_width);
         CHECK(u.covers(lam[i] * s[i]));
     }
@@ -105,9 +107,9 @@ routes:
         truncated.run.warmup = warmup;
         const auto cut =
             estimate_of(run_all(truncated, 20), [](auto& r) { return r.lead_time_mean; });
-        INFO("initial WIP " << wip << ": MSER-5 warm-up " << warmup << "; no warm-up "
-                            << raw.mean << " +- " << raw.half_width << "; truncated " << cut.mean
-                            << " +- " << cut.half_width << "; exact 10");
+        INFO("initial WIP " << wip << ": MSER-5 warm-up " << warmup << "; no warm-up " << raw.mean
+                            << " +- " << raw.half_width << "; truncated " << cut.mean << " +- "
+                            << cut.half_width << "; exact 10");
         CHECK(warmup < sc.run.horizon / 2);
         CHECK(cut.covers(10.0));
         if (wip > 0) {
@@ -167,9 +169,9 @@ routes:
         });
         const auto est = estimate_of(results, [](auto& r) { return r.survey_error_rate; });
         const auto truth = estimate_of(results, [](auto& r) { return r.customer_error_rate; });
-        INFO("bias " << bias << ": survey " << est.mean << " +- " << est.half_width
-                     << ", expected " << bias * e / (bias * e + 1 - e) << "; true rate "
-                     << truth.mean << "; paired gap " << gap.mean << " +- " << gap.half_width);
+        INFO("bias " << bias << ": survey " << est.mean << " +- " << est.half_width << ", expected "
+                     << bias * e / (bias * e + 1 - e) << "; true rate " << truth.mean
+                     << "; paired gap " << gap.mean << " +- " << gap.half_width);
         CHECK(gap.covers(0.0));
         CHECK(truth.covers(e));
         if (bias > 1) CHECK(est.mean > truth.mean + 10 * est.half_width);  // visibly biased

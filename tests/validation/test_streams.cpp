@@ -1,6 +1,7 @@
 // Common random numbers: editing one stage leaves every other stage's random draws unchanged.
-#include <catch2/catch.hpp>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "models/run/replication.hpp"
 #include "models/scenario/loader.hpp"
@@ -14,7 +15,9 @@ std::string line_yaml(const std::string& b_service) {
            "  orders: {type: source, interarrival: {dist: exponential, mean: 1.0}, "
            "due_in: {dist: uniform, min: 5, max: 20}}\n"
            "  a: {type: station, service: {dist: exponential, mean: 0.7}}\n"
-           "  b: {type: station, service: " + b_service + "}\n"
+           "  b: {type: station, service: " +
+           b_service +
+           "}\n"
            "  c: {type: station, servers: 2, service: {dist: lognormal, mean: 1.2, sd: 0.5}}\n"
            "  done: {type: sink}\n"
            "routes:\n"
@@ -28,7 +31,8 @@ TEST_CASE("changing one station's service leaves upstream arrival streams unchan
           "[validation][crn]") {
     using qosim::models::load_scenario_text;
     const auto base = load_scenario_text(line_yaml("{dist: exponential, mean: 0.8}"), "a.yaml");
-    const auto edit = load_scenario_text(line_yaml("{dist: gamma, shape: 2, scale: 0.3}"), "b.yaml");
+    const auto edit =
+        load_scenario_text(line_yaml("{dist: gamma, shape: 2, scale: 0.3}"), "b.yaml");
     for (std::uint64_t rep = 0; rep < 3; ++rep) {
         const auto r0 = qosim::models::run_replication(base, rep, 3);
         const auto r1 = qosim::models::run_replication(edit, rep, 3);
@@ -46,8 +50,8 @@ TEST_CASE("changing one station's service leaves upstream arrival streams unchan
 }
 
 TEST_CASE("replications and seeds give different, reproducible streams", "[validation][crn]") {
-    const auto sc = qosim::models::load_scenario_text(
-        line_yaml("{dist: exponential, mean: 0.8}"), "a.yaml");
+    const auto sc =
+        qosim::models::load_scenario_text(line_yaml("{dist: exponential, mean: 0.8}"), "a.yaml");
     const auto a = qosim::models::run_replication(sc, 0, 3);
     const auto b = qosim::models::run_replication(sc, 0, 3);
     const auto c = qosim::models::run_replication(sc, 1, 3);
