@@ -2,18 +2,24 @@
 #include "app/cli/commands.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 #include "app/output/console.hpp"
+#include "app/output/csv.hpp"
 #include "app/output/summary.hpp"
 #include "app/output/text.hpp"
+#include "app/output/trace.hpp"
 #include "app/output/writer.hpp"
 #include "app/runner/experiment.hpp"
+#include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
 #include "models/graph/stage_graph.hpp"
+#include "models/run/run_control.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/scenario/schema.hpp"
 
@@ -58,29 +64,93 @@ void check_output_file(const std::filesystem::path& file) {
     }
 }
 
-int run_command(const RunOptions& opt) {
-    if (opt.trace) throw UsageError(std::string("--trace ") + kNotSupported);
-    if (opt.timeseries) throw UsageError(std::string("--timeseries ") + kNotSupported);
-    if (opt.jobs < 1) throw UsageError("--jobs must be >= 1");
+/// The --timeseries WINDOW value: a positive, finite number of scenario time units.
+double parse_window(const std::string& text) {
+    double w = 0.0;
+    const char* first = text.data();
+    const char* last = first + text.size();
+    const auto [end, ec] = std::from_chars(first, last, w);
+    if (ec != std::errc{} || end != last || !std::isfinite(w) || !(w > 0.0)) {
+        throw UsageError(
+            cat({"--timeseries ", text, ": must be a positive number of scenario time units"}));
+    }
+    return w;
+}
 
-    const models::Scenario scenario = models::load_scenario(opt.scenario, run_overrides(opt));
+/// Fails early when --trace FILE cannot be written: its directory must exist.
+void check_trace_file(const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto parent = file.parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        throw UsageError(cat({"--trace ", file.string(), ": directory ", parent.string(),
+                              " does not exist (create it first)"}));
+    }
+    if (std::filesystem::is_directory(file, ec)) {
+        throw UsageError(cat({"--trace ", file.string(), ": is a directory"}));
+    }
+}
+
+/// At most this many time-series windows per replication (memory is per window).
+constexpr double kMaxWindows = 1e6;
+
+int run_command(const RunOptions& opt) {
+    if (opt.jobs < 1) throw UsageError("--jobs must be >= 1");
+    std::optional<double> window;
+    if (opt.timeseries) window = parse_window(*opt.timeseries);
+    if (opt.trace) check_trace_file(*opt.trace);
+
+    const models::Scenario loaded = models::load_scenario(opt.scenario, run_overrides(opt));
+    if (window && !loaded.run.orders && loaded.run.horizon / *window > kMaxWindows) {
+        throw UsageError(
+            cat({"--timeseries ", *opt.timeseries, ": ",
+                 format_number(std::ceil(loaded.run.horizon / *window)),
+                 " windows per replication (horizon ", format_number(loaded.run.horizon),
+                 "); at most ", format_count(kMaxWindows), ", so use a wider window"}));
+    }
     const std::filesystem::path out_dir = default_out_dir(opt);
     check_out_dir(out_dir);
+    const bool show_progress = !opt.quiet && ::isatty(::fileno(stderr)) == 1;
+
+    RunOutcome outcome;
+    outcome.timeseries_window = window;
+    outcome.trace_file = opt.trace;
+    models::Scenario scenario = loaded;
+    if (scenario.run.warmup_auto) {
+        // MSER-5 on pilot replications (pure and deterministic), before the main run.
+        if (show_progress) std::cerr << "choosing the warm-up (MSER-5 on pilot runs)...\r";
+        scenario.run.warmup = models::choose_warmup(loaded);
+        if (show_progress) std::cerr << std::string(50, ' ') << '\r' << std::flush;
+        outcome.warmup_auto = true;
+    }
 
     // Replications first; the output directory appears only once all of them succeeded.
-    std::vector<models::ReplicationResult> results;
+    std::optional<TraceParts> trace;
+    if (opt.trace) trace.emplace(*opt.trace, scenario);
+    ExperimentResult experiment;
     {
-        ProgressBar bar(std::cerr, !opt.quiet && ::isatty(::fileno(stderr)) == 1);
+        ProgressBar bar(std::cerr, show_progress);
         ExperimentOptions eo;
         eo.jobs = opt.jobs;
         eo.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
-        results = run_experiment(scenario, eo);
+        if (window) eo.timeseries_window = *window;
+        if (trace) eo.open_trace = [&trace](std::size_t rep) { return trace->open(rep); };
+        experiment = run_experiment(scenario, eo);
         bar.finish();
     }
-    const Summary summary = summarize(scenario, results);
-    const auto files = write_run_outputs(out_dir, scenario, results, summary);
+    const auto& results = experiment.results;
+    outcome.precision = experiment.precision;
+    scenario.run.replications = static_cast<int>(results.size());
+    if (trace) trace->commit(results.size());
 
-    std::cout << render_run_report(scenario, summary, files) << std::flush;
+    const Summary summary = summarize(scenario, results);
+    const auto files = write_run_outputs(out_dir, scenario, results, summary, outcome);
+
+    std::cout << render_run_report(scenario, summary, files, outcome) << std::flush;
+    if (outcome.precision && !outcome.precision->reached) {
+        std::cerr << "qosim: warning: precision goal not reached within "
+                     "precision.max_replications ("
+                  << outcome.precision->max_replications << ")\n";
+    }
     if (opt.fail_on_target && summary.any_target_failed()) {
         std::cerr << "qosim: a target was missed (--fail-on-target)\n";
         return kExitTargetMissed;
@@ -91,7 +161,8 @@ int run_command(const RunOptions& opt) {
 int check_command(const CheckOptions& opt) {
     const models::Scenario scenario = models::load_scenario(opt.scenario, opt.sets);
     const models::FlowAnalysis flow = models::analyse_flow(scenario);
-    std::cout << render_check_report(scenario, flow) << std::flush;
+    const models::QualityAnalysis quality = models::analyse_quality(scenario);
+    std::cout << render_check_report(scenario, flow, quality) << std::flush;
     for (const auto& name : saturated_stages(scenario, flow)) {
         std::cerr << "qosim: warning: stage '" << name
                   << "' is saturated (utilization >= 100 %): its queue grows without bound\n";
@@ -159,10 +230,11 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     r->add_option("--jobs", run.jobs, "Worker threads (default: all cores)")
         ->type_name("N")
         ->check(detail::kAtLeastOne);
-    r->add_option("--trace", run.trace, "Write an event trace (not supported by this version)")
+    r->add_option("--trace", run.trace,
+                  "Write an order-level event log CSV (replication,time,order,stage,event)")
         ->type_name("FILE");
     r->add_option("--timeseries", run.timeseries,
-                  "Write windowed time series (not supported by this version)")
+                  "Write DIR/timeseries.csv with windows of WINDOW scenario time units")
         ->type_name("WINDOW");
     r->add_flag("--fail-on-target", run.fail_on_target,
                 "Exit with code 3 when a target's 95 % CI lies wholly outside it");

@@ -34,8 +34,8 @@ struct RunOptions {
     std::optional<std::string> horizon;     ///< becomes run.horizon=T
     std::vector<std::string> sets;          ///< --set PATH=VALUE, in order
     unsigned jobs = 1;                      ///< worker threads (>= 1)
-    std::optional<std::string> trace;       ///< not supported by this version
-    std::optional<std::string> timeseries;  ///< not supported by this version
+    std::optional<std::string> trace;       ///< --trace FILE: order-level event log
+    std::optional<std::string> timeseries;  ///< --timeseries WINDOW (scenario time units)
     bool fail_on_target = false;
     bool quiet = false;
 };

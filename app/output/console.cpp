@@ -17,6 +17,8 @@ namespace qosim::app {
 
 namespace detail {
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
 /// A text table whose columns are padded to their widest cell.
 class TextTable {
 public:
@@ -124,8 +126,91 @@ std::string fixed(double x, int decimals) {
     return s;
 }
 
+std::string significant(double x, int digits) {
+    if (std::isnan(x)) return "-";
+    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+    if (x == 0) return "0";
+    std::array<char, 64> buf{};
+    const auto [end, ec] =
+        std::to_chars(buf.data(), buf.data() + buf.size(), x, std::chars_format::general, digits);
+    if (ec != std::errc{}) return format_number(x);
+    return std::string(buf.data(), end);
+}
+
+namespace detail {
+
+/// A metric's "mean", "±", "half-width" cells, scaled (100 for %), or empty cells when the
+/// metric is absent.
+std::vector<std::string> mean_pm(const MetricSummary* m, double scale) {
+    if (m == nullptr) return {"-", "", ""};
+    const double mean = m->mean * scale;
+    const double hw = m->half_width() * scale;
+    const int d = decimals_for(mean, hw);
+    const bool has_ci = m->n >= 2 && std::isfinite(hw);
+    return {fixed(mean, d), has_ci ? "±" : "", has_ci ? fixed(hw, d) : ""};
+}
+
+/// The replication mean of metric `name`, NaN when absent.
+double mean_of(const Summary& summary, std::string_view name) {
+    const MetricSummary* m = summary.find(name);
+    return m != nullptr ? m->mean : std::numeric_limits<double>::quiet_NaN();
+}
+
+/// Up to `top` stages with the largest positive replication mean of stage metric `k`:
+/// "smt 12.3, ship 2.1"; empty when none.
+std::string top_stages(const models::Scenario& scenario, const Summary& summary,
+                       std::optional<std::size_t> k, std::size_t top) {
+    if (!k) return {};
+    std::vector<std::pair<double, std::size_t>> ranked;
+    for (std::size_t s = 0; s < scenario.stages.size() && s < summary.stage_means.size(); ++s) {
+        const double v = summary.stage_means[s][*k];
+        if (std::isfinite(v) && v > 0) ranked.emplace_back(v, s);
+    }
+    // Largest first; ties in scenario order (stable, deterministic).
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string out;
+    for (std::size_t i = 0; i < ranked.size() && i < top; ++i) {
+        if (!out.empty()) out += ", ";
+        const double v = ranked[i].first;
+        out += cat({scenario.stages[ranked[i].second].name, " ",
+                    v >= 0.1 ? fixed(v, 1) : significant(v, 2)});
+    }
+    return out;
+}
+
+/// The "Run:" line shared by `run` and `check`: replications, horizon or order count,
+/// warm-up (unless chosen automatically), seed.
+std::string run_line(const models::Scenario& scenario, const std::string& replications) {
+    const std::string tus = plural_unit(scenario.time_unit);
+    std::string out = cat({"Run: ", replications, ", "});
+    if (scenario.run.orders) {
+        out += cat({"until ", std::to_string(*scenario.run.orders), " orders concluded"});
+    } else {
+        out += cat({"horizon ", duration(scenario.run.horizon), " ", tus});
+    }
+    if (!scenario.run.warmup_auto) {
+        out += cat({", warm-up ", duration(scenario.run.warmup), " ", tus});
+    }
+    out += cat({", seed ", std::to_string(scenario.run.seed), "\n"});
+    return out;
+}
+
+bool any_breakdowns(const models::Scenario& scenario) {
+    for (const auto& s : scenario.stages) {
+        if (s.breakdowns) return true;
+    }
+    for (const auto& f : scenario.faults) {
+        if (f.kind == models::FaultKind::outage) return true;
+    }
+    return false;
+}
+
+}  // namespace detail
+
 std::string render_run_report(const models::Scenario& scenario, const Summary& summary,
-                              const std::vector<std::filesystem::path>& files) {
+                              const std::vector<std::filesystem::path>& files,
+                              const RunOutcome& outcome) {
     using detail::TextTable;
     using Align = TextTable::Align;
     const std::string tu = models::to_string(scenario.time_unit);
@@ -135,10 +220,30 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
 
     std::string out;
     out += "Scenario: " + scenario.name + "  (" + scenario.file + ")\n";
-    out += "Run: " + std::to_string(n) + " replication" + (n == 1 ? "" : "s") + ", horizon " +
-           detail::duration(scenario.run.horizon) + " " + tus + ", warm-up " +
-           detail::duration(scenario.run.warmup) + " " + tus + ", seed " +
-           std::to_string(scenario.run.seed) + "\n\n";
+    out += detail::run_line(scenario, std::to_string(n) + " replication" + (n == 1 ? "" : "s"));
+    if (outcome.warmup_auto || scenario.run.warmup_auto) {
+        out += cat(
+            {"warm-up: auto (MSER-5) → ",
+             fixed(scenario.run.warmup, detail::decimals_for(scenario.run.warmup, detail::kNaN)),
+             " ", tus, "\n"});
+    }
+    if (const auto& p = outcome.precision) {
+        const int d = detail::decimals_for(p->goal, detail::kNaN) + 1;
+        if (p->reached) {
+            out += cat({"precision: ", p->metric, " 95 % CI half-width ", fixed(p->half_width, d),
+                        " <= ", significant(p->goal, 6), " reached with ",
+                        std::to_string(p->replications), " replications (min ",
+                        std::to_string(p->min_replications), ", max ",
+                        std::to_string(p->max_replications), ")\n"});
+        } else {
+            out += cat({"precision: NOT reached: ", p->metric, " 95 % CI half-width ",
+                        fixed(p->half_width, d), " > ", significant(p->goal, 6), " after ",
+                        std::to_string(p->replications),
+                        " replications (precision.max_replications); raise it or relax the "
+                        "goal\n"});
+        }
+    }
+    out += "\n";
 
     // Key metrics: mean ± 95 % CI half-width, with units. Shares shown in %.
     struct Key {
@@ -147,54 +252,188 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
         double scale;
         std::string unit;
     };
-    const std::vector<Key> keys{
+    std::vector<Key> keys{
         {"orders_created", "orders created", 1, "orders"},
         {"orders_delivered", "orders delivered", 1, "orders"},
         {"orders_lost", "orders lost", 1, "orders"},
         {"throughput", "throughput", 1, "orders/" + tu},
         {"lead_time_mean", "lead time mean", 1, tus},
         {"lead_time_p95", "lead time p95", 1, tus},
-        {"on_time_rate", "on-time rate", 100, "%"},
-        {"customer_error_rate", "customer error rate", 100, "%"},
-        {"total_cost", "total cost", 1, ""},
-        {"wip_mean", "WIP (mean)", 1, "orders"},
     };
+    if (detail::mean_of(summary, "orders_late") > 0) {
+        keys.push_back({"lateness_mean", "lateness mean (late orders)", 1, tus});
+        keys.push_back({"lateness_p95", "lateness p95 (late orders)", 1, tus});
+    }
+    keys.push_back({"on_time_rate", "on-time rate", 100, "% of delivered"});
+    keys.push_back({"customer_error_rate", "customer error rate", 100, "% of concluded"});
+    keys.push_back({"wip_mean", "WIP (mean)", 1, "orders"});
     out += n >= 2 ? "Key metrics (mean ± 95 % CI half-width):\n"
                   : "Key metrics (mean; no CI with one replication):\n";
     TextTable table({Align::left, Align::right, Align::left, Align::right, Align::left});
     for (const auto& key : keys) {
         const MetricSummary* m = summary.find(key.metric);
         if (m == nullptr) continue;
-        const double mean = m->mean * key.scale;
-        const double hw = m->half_width() * key.scale;
-        const int d = detail::decimals_for(mean, hw);
-        const bool has_ci = m->n >= 2 && std::isfinite(hw);
-        table.add({std::string(key.label), fixed(mean, d), has_ci ? "±" : "",
-                   has_ci ? fixed(hw, d) : "", key.unit});
+        auto cells = detail::mean_pm(m, key.scale);
+        table.add({std::string(key.label), cells[0], cells[1], cells[2], key.unit});
     }
     out += table.render(2) + "\n";
+
+    // Customer-facing errors: the split and where they come from.
+    const auto escaped_k = detail::stage_metric_index("defects_escaped");
+    const auto lost_k = detail::stage_metric_index("lost");
+    {
+        out +=
+            "Customer-facing errors (% of orders concluded; an order may be both defective and "
+            "late):\n";
+        TextTable errors(
+            {Align::left, Align::right, Align::left, Align::right, Align::left, Align::left});
+        auto add = [&](std::string label, std::string_view metric, std::string causes) {
+            auto cells = detail::mean_pm(summary.find(metric), 100);
+            errors.add({std::move(label), cells[0], cells[1], cells[2], "%", std::move(causes)});
+        };
+        const std::string escaped = detail::top_stages(scenario, summary, escaped_k, 3);
+        const std::string lost = detail::top_stages(scenario, summary, lost_k, 3);
+        add("all customer-facing errors", "customer_error_rate", "");
+        add("  delivered defective (escape)", "escape_rate",
+            escaped.empty() ? "" : "by origin: " + escaped);
+        add("  late", "late_rate", "");
+        add("  lost or cancelled", "loss_rate", lost.empty() ? "" : "lost at: " + lost);
+        if (const MetricSummary* sv = summary.find("survey_error_rate")) {
+            auto cells = detail::mean_pm(sv, 100);
+            const int d = detail::decimals_for(100 * sv->mean, 100 * sv->half_width());
+            errors.add(
+                {"survey estimate", cells[0], cells[1], cells[2], "%",
+                 cat({"one replication's survey: 95 % CI [",
+                      fixed(100 * detail::mean_of(summary, "survey_ci95_low"), d), ", ",
+                      fixed(100 * detail::mean_of(summary, "survey_ci95_high"), d), "] % from ",
+                      fixed(detail::mean_of(summary, "survey_responses"), 0), " answers"})});
+        }
+        out += errors.render(2);
+        if (!escaped.empty() || !lost.empty()) {
+            out += "  (causes: orders per replication, largest first)\n";
+        }
+        out += "\n";
+    }
+
+    // Internal errors: caught before they reached anyone.
+    {
+        const std::pair<std::string_view, std::string_view> rows[] = {
+            {"defects_detected", "defects detected"},
+            {"false_alarms", "false alarms"},
+            {"scrapped", "scrapped"},
+            {"reworked", "reworked"},
+            {"breakdowns", "breakdowns"},
+        };
+        TextTable internal({Align::left, Align::right, Align::left, Align::right});
+        bool any = false;
+        for (const auto& [metric, label] : rows) {
+            const MetricSummary* m = summary.find(metric);
+            if (m == nullptr) continue;
+            if (m->mean > 0) any = true;
+            auto cells = detail::mean_pm(m, 1);
+            internal.add({std::string(label), cells[0], cells[1], cells[2]});
+        }
+        if (any) {
+            out += "Internal errors (per replication, caught before the customer):\n";
+            out += internal.render(2) + "\n";
+        } else {
+            out += "Internal errors: none\n\n";
+        }
+    }
+
+    // Cost by category and cost of quality.
+    if (const MetricSummary* total = summary.find("total_cost");
+        total != nullptr && std::isfinite(total->mean) && total->mean != 0) {
+        const std::pair<std::string_view, std::string_view> rows[] = {
+            {"cost_resource", "resource (server time)"},
+            {"cost_units", "per-unit"},
+            {"cost_repairs", "repairs"},
+            {"cost_penalties", "penalties (late, escape, lost)"},
+            {"total_cost", "total"},
+            {"cost_per_order", "per order delivered"},
+        };
+        out += "Cost (per replication):\n";
+        TextTable cost({Align::left, Align::right, Align::left, Align::right});
+        for (const auto& [metric, label] : rows) {
+            auto cells = detail::mean_pm(summary.find(metric), 1);
+            cost.add({std::string(label), cells[0], cells[1], cells[2]});
+        }
+        out += cost.render(2);
+        auto money = [&](std::string_view metric) {
+            const double v = detail::mean_of(summary, metric);
+            return fixed(v, detail::decimals_for(v, detail::kNaN));
+        };
+        out += cat({"  cost of quality: appraisal ", money("cost_appraisal"), ", internal failure ",
+                    money("cost_internal_failure"), ", external failure ",
+                    money("cost_external_failure"), "\n\n"});
+    }
+
+    // Products.
+    if (!scenario.products.empty() && !summary.class_means.empty()) {
+        auto class_k = [](std::string_view name) -> std::optional<std::size_t> {
+            const auto metrics = models::class_metrics();
+            for (std::size_t k = 0; k < metrics.size(); ++k) {
+                if (metrics[k].name == name) return k;
+            }
+            return std::nullopt;
+        };
+        auto value = [&](std::size_t c, std::string_view name) {
+            const auto k = class_k(name);
+            if (!k || c >= summary.class_means.size()) return detail::kNaN;
+            return summary.class_means[c][*k];
+        };
+        out += "Products (replication means):\n";
+        TextTable products({Align::left, Align::right, Align::right, Align::right, Align::right,
+                            Align::right, Align::right});
+        products.add({"product", "created", "lead mean (" + tus + ")", "lead p95", "on-time",
+                      "error rate", "cost/order"});
+        for (std::size_t c = 0; c < scenario.products.size(); ++c) {
+            products.add({scenario.products[c].name, fixed(value(c, "orders_created"), 1),
+                          fixed(value(c, "lead_time_mean"), 3), fixed(value(c, "lead_time_p95"), 3),
+                          fixed(100 * value(c, "on_time_rate"), 2) + " %",
+                          fixed(100 * value(c, "customer_error_rate"), 3) + " %",
+                          fixed(value(c, "cost_per_order"), 2)});
+        }
+        out += products.render(2) + "\n";
+    }
 
     // Per-stage replication means.
     const auto util = detail::stage_metric_index("utilization");
     const auto queue = detail::stage_metric_index("queue_len_mean");
     const auto wait = detail::stage_metric_index("wait_mean");
     const auto departures = detail::stage_metric_index("departures");
+    const auto availability = detail::stage_metric_index("availability");
+    const auto breakdowns = detail::stage_metric_index("breakdowns");
     auto stage_value = [&](std::size_t s, std::optional<std::size_t> k) {
-        if (!k || s >= summary.stage_means.size()) return std::numeric_limits<double>::quiet_NaN();
+        if (!k || s >= summary.stage_means.size()) return detail::kNaN;
         return summary.stage_means[s][*k];
     };
+    const bool show_breakdowns = detail::any_breakdowns(scenario);
     out += "Stages (replication means):\n";
-    TextTable stages(
-        {Align::left, Align::left, Align::right, Align::right, Align::right, Align::right});
-    stages.add({"stage", "type", "utilization", "queue", "wait (" + tus + ")", "departures"});
+    std::vector<Align> align{Align::left,  Align::left,  Align::right,
+                             Align::right, Align::right, Align::right};
+    std::vector<std::string> header{
+        "stage", "type", "utilization", "queue", "wait (" + tus + ")", "departures"};
+    if (show_breakdowns) {
+        align.insert(align.end(), {Align::right, Align::right});
+        header.insert(header.end(), {"availability", "breakdowns"});
+    }
+    TextTable stages(align);
+    stages.add(header);
     for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
         const auto& spec = scenario.stages[s];
         const bool server = detail::is_server_stage(spec.type);
-        stages.add({spec.name, models::to_string(spec.type),
-                    server ? fixed(100 * stage_value(s, util), 1) + " %" : "-",
-                    server ? fixed(stage_value(s, queue), 2) : "-",
-                    server ? fixed(stage_value(s, wait), 3) : "-",
-                    fixed(stage_value(s, departures), 1)});
+        std::vector<std::string> row{spec.name,
+                                     models::to_string(spec.type),
+                                     server ? fixed(100 * stage_value(s, util), 1) + " %" : "-",
+                                     server ? fixed(stage_value(s, queue), 2) : "-",
+                                     server ? fixed(stage_value(s, wait), 3) : "-",
+                                     fixed(stage_value(s, departures), 1)};
+        if (show_breakdowns) {
+            row.push_back(server ? fixed(100 * stage_value(s, availability), 2) + " %" : "-");
+            row.push_back(server ? fixed(stage_value(s, breakdowns), 1) : "-");
+        }
+        stages.add(std::move(row));
     }
     out += stages.render(2) + "\n";
 
@@ -226,6 +465,7 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
         }
         out += "\n";
     }
+    if (outcome.trace_file) out += cat({"Trace written to ", *outcome.trace_file, "\n"});
     return out;
 }
 
@@ -238,8 +478,8 @@ std::vector<std::string> saturated_stages(const models::Scenario& scenario,
     return names;
 }
 
-std::string render_check_report(const models::Scenario& scenario,
-                                const models::FlowAnalysis& flow) {
+std::string render_check_report(const models::Scenario& scenario, const models::FlowAnalysis& flow,
+                                const models::QualityAnalysis& quality) {
     using detail::TextTable;
     using Align = TextTable::Align;
     const std::string tu = models::to_string(scenario.time_unit);
@@ -247,10 +487,15 @@ std::string render_check_report(const models::Scenario& scenario,
 
     std::string out;
     out += "Scenario \"" + scenario.name + "\" (" + scenario.file + ") is valid.\n";
-    out += "Run: " + std::to_string(scenario.run.replications) + " replications, horizon " +
-           detail::duration(scenario.run.horizon) + " " + tus + ", warm-up " +
-           detail::duration(scenario.run.warmup) + " " + tus + ", seed " +
-           std::to_string(scenario.run.seed) + "\n\n";
+    std::string reps = std::to_string(scenario.run.replications) + " replications";
+    if (const auto& p = scenario.run.precision) {
+        reps = cat({std::to_string(scenario.run.replications), " to ",
+                    std::to_string(p->max_replications), " replications (until the ", p->metric,
+                    " 95 % CI half-width <= ", significant(p->half_width, 6), ")"});
+    }
+    out += detail::run_line(scenario, reps);
+    if (scenario.run.warmup_auto) out += "warm-up: auto (MSER-5 on pilot runs, chosen by `run`)\n";
+    out += "\n";
 
     // Stages grouped by type, in the SPEC's type order.
     out += "Stages (" + std::to_string(scenario.stages.size()) + "):\n";
@@ -274,9 +519,25 @@ std::string render_check_report(const models::Scenario& scenario,
     TextTable routes({Align::left, Align::left, Align::left, Align::left});
     for (const auto& s : scenario.stages) {
         for (const auto& r : s.routes) {
-            const std::string to = r.to < scenario.stages.size() ? scenario.stages[r.to].name : "?";
-            routes.add({s.name, "->", to,
-                        s.routes.size() > 1 ? cat({"p = ", format_number(r.prob)}) : ""});
+            std::string to = "?";
+            if (r.to == models::kScrapTarget) {
+                to = "scrap";
+            } else if (r.to < scenario.stages.size()) {
+                to = scenario.stages[r.to].name;
+            }
+            std::string notes;
+            auto note = [&notes](const std::string& text) {
+                if (!notes.empty()) notes += ", ";
+                notes += text;
+            };
+            if (r.when != models::RouteWhen::any) note(cat({"when: ", models::to_string(r.when)}));
+            if (r.prob != 1.0) note(cat({"p = ", format_number(r.prob)}));
+            if (r.product) {
+                note(cat({"product: ", *r.product < scenario.products.size()
+                                           ? scenario.products[*r.product].name
+                                           : std::string("?")}));
+            }
+            routes.add({s.name, "->", to, notes});
         }
     }
     out += routes.render(2) + "\n";
@@ -286,18 +547,42 @@ std::string render_check_report(const models::Scenario& scenario,
     table.add({"stage", "type", "arrival rate", "utilization", ""});
     for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
         const auto& spec = scenario.stages[s];
-        const double rate = s < flow.arrival_rate.size() ? flow.arrival_rate[s]
-                                                         : std::numeric_limits<double>::quiet_NaN();
+        const double rate = s < flow.arrival_rate.size() ? flow.arrival_rate[s] : detail::kNaN;
         const bool server = detail::is_server_stage(spec.type);
-        const double u = s < flow.utilization.size() ? flow.utilization[s]
-                                                     : std::numeric_limits<double>::quiet_NaN();
+        const double u = s < flow.utilization.size() ? flow.utilization[s] : detail::kNaN;
         std::string load = "-";
         if (server) load = fixed(100 * u, 1) + " %";
         if (spec.type == models::StageType::link) load = fixed(u, 2) + " in transit";
         table.add({spec.name, models::to_string(spec.type), fixed(rate, 4), load,
                    detail::is_saturated(flow, s) ? "SATURATED" : ""});
     }
-    out += table.render(2);
+    out += table.render(2) + "\n";
+
+    // The absorbing chain's view of one order (per order created).
+    out += "Quality analysis (absorbing Markov chain, per order created):\n";
+    TextTable q({Align::left, Align::right, Align::left});
+    q.add({"P(delivered good)", significant(quality.p_delivered_good, 6), ""});
+    q.add({"P(delivered defective)", significant(quality.p_delivered_defective, 6),
+           "expected escape rate"});
+    q.add({"P(cancelled)", significant(quality.p_cancelled, 6), ""});
+    q.add({"P(lost)", significant(quality.p_lost, 6), ""});
+    q.add({"expected scraps", significant(quality.expected_scraps, 6), "per order"});
+    q.add({"expected reworks", significant(quality.expected_reworks, 6), "per order"});
+    out += q.render(2);
+    out += "  (no queues, blocking or scheduled faults: the long-run path of one order)\n\n";
+
+    out += "Expected visits and defects introduced per order:\n";
+    TextTable visits({Align::left, Align::right, Align::right});
+    visits.add({"stage", "visits", "defects introduced"});
+    for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
+        const double v = s < quality.visits.size() ? quality.visits[s] : detail::kNaN;
+        const auto type = scenario.stages[s].type;
+        const bool damages = type == models::StageType::station || type == models::StageType::link;
+        const double d =
+            s < quality.defects_introduced.size() ? quality.defects_introduced[s] : detail::kNaN;
+        visits.add({scenario.stages[s].name, significant(v, 6), damages ? significant(d, 6) : "-"});
+    }
+    out += visits.render(2);
     return out;
 }
 

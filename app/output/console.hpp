@@ -9,20 +9,28 @@
 #include <vector>
 
 #include "app/output/summary.hpp"
+#include "app/runner/run_outcome.hpp"
+#include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace qosim::app {
 
-/// The readable summary printed after `qosim run`: scenario, run settings, key metrics as
-/// "mean ± 95 % CI half-width" with units, per-stage replication means, target verdicts and
-/// the files written.
+/// The readable summary printed after `qosim run`: scenario, run settings (the warm-up chosen,
+/// the precision reached), key metrics as "mean ± 95 % CI half-width" with units, the
+/// customer-facing error split with its attribution to stages (and the survey estimate),
+/// internal errors, cost by category and cost of quality, per-product and per-stage
+/// replication means, target verdicts and the files written. `scenario` is the scenario as run.
 std::string render_run_report(const models::Scenario& scenario, const Summary& summary,
-                              const std::vector<std::filesystem::path>& files);
+                              const std::vector<std::filesystem::path>& files,
+                              const RunOutcome& outcome = {});
 
-/// The `qosim check` report: stages by type, routes, and the static flow analysis table
-/// (arrival rate and utilisation per stage, SATURATED when utilisation >= 1).
-std::string render_check_report(const models::Scenario& scenario, const models::FlowAnalysis& flow);
+/// The `qosim check` report: stages by type, routes, the static flow analysis table (arrival
+/// rate and utilisation per stage, SATURATED when utilisation >= 1) and the quality analysis
+/// of the absorbing chain (outcome probabilities per order, expected scraps, reworks and
+/// visits per stage).
+std::string render_check_report(const models::Scenario& scenario, const models::FlowAnalysis& flow,
+                                const models::QualityAnalysis& quality);
 
 /// Names of the stations whose utilisation in `flow` is >= 1 (empty when none).
 std::vector<std::string> saturated_stages(const models::Scenario& scenario,
@@ -53,5 +61,9 @@ private:
 /// "12.3 %"-style helpers used by the reports, exposed for tests: `x` with `decimals` digits
 /// after the point, fixed notation, "." decimal point; "-" for NaN.
 std::string fixed(double x, int decimals);
+
+/// `x` with `digits` significant digits in the shortest of fixed and scientific notation
+/// ("0.010989", "1.5e-07"); "-" for NaN.
+std::string significant(double x, int digits);
 
 }  // namespace qosim::app

@@ -5,8 +5,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "models/run/metrics.hpp"
+#include "sim/statistics.hpp"
 
 namespace qosim::app {
 
@@ -79,16 +81,76 @@ CsvBuilder& CsvBuilder::end_row() {
     return *this;
 }
 
-std::string runs_csv(std::span<const models::ReplicationResult> results) {
+std::string runs_csv(std::span<const models::ReplicationResult> results, bool has_survey) {
+    std::vector<models::RunMetric> metrics;
+    for (const auto& m : models::run_metrics()) {
+        if (models::metric_present(m, has_survey)) metrics.push_back(m);
+    }
     CsvBuilder csv;
     csv.text("replication").text("seed");
-    for (const auto& m : models::run_metrics()) csv.text(m.name);
+    for (const auto& m : metrics) csv.text(m.name);
     csv.end_row();
     for (const auto& r : results) {
         csv.count(static_cast<double>(r.replication));
         csv.text(std::to_string(r.seed));  // full 64-bit seed, no double rounding
-        for (const auto& m : models::run_metrics()) csv.value(r.*m.field, m.is_count);
+        for (const auto& m : metrics) csv.value(r.*m.field, m.is_count);
         csv.end_row();
+    }
+    return csv.str();
+}
+
+std::string classes_csv(const models::Scenario& scenario,
+                        std::span<const models::ReplicationResult> results) {
+    CsvBuilder csv;
+    csv.text("replication").text("product");
+    for (const auto& m : models::class_metrics()) csv.text(m.name);
+    csv.end_row();
+    for (const auto& r : results) {
+        for (std::size_t c = 0; c < scenario.products.size() && c < r.classes.size(); ++c) {
+            csv.count(static_cast<double>(r.replication));
+            csv.text(scenario.products[c].name);
+            for (const auto& m : models::class_metrics())
+                csv.value(r.classes[c].*m.field, m.is_count);
+            csv.end_row();
+        }
+    }
+    return csv.str();
+}
+
+std::vector<std::size_t> timeseries_stages(const models::Scenario& scenario) {
+    std::vector<std::size_t> stages;
+    for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
+        const auto type = scenario.stages[s].type;
+        if (type == models::StageType::station || type == models::StageType::inspection) {
+            stages.push_back(s);
+        }
+    }
+    return stages;
+}
+
+std::string timeseries_csv(const models::Scenario& scenario,
+                           std::span<const models::ReplicationResult> results) {
+    const auto stations = timeseries_stages(scenario);
+    CsvBuilder csv;
+    constexpr std::array<std::string_view, 9> kHeader{
+        "replication",         "window_start",     "window_end",
+        "orders_created",      "orders_delivered", "customer_errors",
+        "customer_error_rate", "wip_mean",         "lead_time_mean"};
+    for (const auto h : kHeader) csv.text(h);
+    for (const std::size_t s : stations) csv.text("util_" + scenario.stages[s].name);
+    csv.end_row();
+    for (const auto& r : results) {
+        for (const auto& w : r.windows) {
+            csv.count(static_cast<double>(r.replication));
+            csv.number(w.window_start).number(w.window_end);
+            csv.count(w.orders_created).count(w.orders_delivered).count(w.customer_errors);
+            csv.number(w.customer_error_rate).number(w.wip_mean).number(w.lead_time_mean);
+            for (std::size_t i = 0; i < stations.size(); ++i) {
+                csv.number(i < w.utilization.size() ? w.utilization[i]
+                                                    : std::numeric_limits<double>::quiet_NaN());
+            }
+            csv.end_row();
+        }
     }
     return csv.str();
 }
@@ -137,7 +199,7 @@ std::string format_hash(std::uint64_t hash) {
     return out;
 }
 
-std::string run_info_csv(const models::Scenario& scenario) {
+std::string run_info_csv(const models::Scenario& scenario, const RunOutcome& outcome) {
     std::string overrides;
     for (const auto& o : scenario.overrides) {
         if (!overrides.empty()) overrides += ';';
@@ -152,8 +214,42 @@ std::string run_info_csv(const models::Scenario& scenario) {
     csv.text("time_unit").text(models::to_string(scenario.time_unit)).end_row();
     csv.text("seed").text(std::to_string(scenario.run.seed)).end_row();
     csv.text("replications").count(scenario.run.replications).end_row();
-    csv.text("horizon").number(scenario.run.horizon).end_row();
+    const bool orders_mode = scenario.run.orders.has_value();
+    csv.text("horizon");
+    if (orders_mode) {
+        csv.text("");
+    } else {
+        csv.number(scenario.run.horizon);
+    }
+    csv.end_row();
+    csv.text("orders");
+    if (orders_mode) {
+        csv.text(std::to_string(*scenario.run.orders));
+    } else {
+        csv.text("");
+    }
+    csv.end_row();
     csv.text("warmup").number(scenario.run.warmup).end_row();
+    csv.text("warmup_method").text(outcome.warmup_auto ? "auto-mser5" : "fixed").end_row();
+    if (const auto& p = outcome.precision) {
+        csv.text("precision_metric").text(p->metric).end_row();
+        csv.text("precision_goal").number(p->goal).end_row();
+        csv.text("precision_reached").text(p->reached ? "yes" : "no").end_row();
+        csv.text("precision_half_width").number(p->half_width).end_row();
+        csv.text("precision_min_replications")
+            .count(static_cast<double>(p->min_replications))
+            .end_row();
+        csv.text("precision_max_replications")
+            .count(static_cast<double>(p->max_replications))
+            .end_row();
+    }
+    csv.text("lead_time_quantile_rel_error")
+        .number(sim::QuantileSketch().relative_error())
+        .end_row();
+    if (outcome.timeseries_window) {
+        csv.text("timeseries_window").number(*outcome.timeseries_window).end_row();
+    }
+    if (outcome.trace_file) csv.text("trace").text(*outcome.trace_file).end_row();
     csv.text("overrides").text(overrides).end_row();
     return csv.str();
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/output/summary.hpp"
+#include "app/runner/run_outcome.hpp"
 #include "models/run/result.hpp"
 #include "models/scenario/scenario.hpp"
 
@@ -54,20 +55,43 @@ private:
     bool row_open_ = false;
 };
 
-/// runs.csv: `replication, seed`, then every models::run_metrics() column; one row per
+/// runs.csv: `replication, seed`, then every models::run_metrics() column present
+/// (models::metric_present: the survey columns only when `has_survey`); one row per
 /// replication, in replication order.
-std::string runs_csv(std::span<const models::ReplicationResult> results);
+std::string runs_csv(std::span<const models::ReplicationResult> results, bool has_survey);
 
 /// stages.csv: `replication, stage, type`, then every models::stage_metrics() column; one row
 /// per replication and stage (stages in scenario order).
 std::string stages_csv(const models::Scenario& scenario,
                        std::span<const models::ReplicationResult> results);
 
+/// classes.csv: `replication, product`, then every models::class_metrics() column; one row per
+/// replication and product (Scenario::products order). Only meaningful with products.
+std::string classes_csv(const models::Scenario& scenario,
+                        std::span<const models::ReplicationResult> results);
+
+/// The station and inspection stages whose utilisation timeseries.csv reports, in
+/// Scenario::stages order (the order of WindowResult::utilization).
+std::vector<std::size_t> timeseries_stages(const models::Scenario& scenario);
+
+/// timeseries.csv: `replication, window_start, window_end, orders_created, orders_delivered,
+/// customer_errors, customer_error_rate, wip_mean, lead_time_mean`, then `util_<stage>` per
+/// station and inspection; one row per replication and window.
+std::string timeseries_csv(const models::Scenario& scenario,
+                           std::span<const models::ReplicationResult> results);
+
 /// summary.csv: `metric, mean, sd, ci95_low, ci95_high, n, target, target_met`.
 std::string summary_csv(const Summary& summary);
 
 /// run_info.csv: `key,value` rows describing how the results were made (no wall-clock time).
-std::string run_info_csv(const models::Scenario& scenario);
+/// `scenario` is the scenario as run (warm-up resolved, replications = the count kept).
+/// Keys, in order: qosim_version, scenario_name, scenario_file, scenario_hash, time_unit,
+/// seed, replications, horizon (empty in orders mode), orders (empty in horizon mode), warmup,
+/// warmup_method (fixed | auto-mser5); with precision: precision_metric, precision_goal,
+/// precision_reached (yes | no), precision_half_width, precision_min_replications,
+/// precision_max_replications; lead_time_quantile_rel_error; with --timeseries:
+/// timeseries_window; with --trace: trace; overrides.
+std::string run_info_csv(const models::Scenario& scenario, const RunOutcome& outcome = {});
 
 /// The scenario's content hash as 16 lower-case hex digits.
 std::string format_hash(std::uint64_t hash);

@@ -105,11 +105,20 @@ TargetStatus target_status(const models::Target& target, const MetricSummary& m)
     return TargetStatus::undecided;
 }
 
+bool has_survey(const models::Scenario& scenario) {
+    for (const auto& s : scenario.stages) {
+        if (s.type == models::StageType::sink && s.survey) return true;
+    }
+    return false;
+}
+
 Summary summarize(const models::Scenario& scenario,
                   std::span<const models::ReplicationResult> results) {
     Summary summary;
+    const bool survey = has_survey(scenario);
     std::vector<double> values(results.size());
     for (const auto& metric : models::run_metrics()) {
+        if (!models::metric_present(metric, survey)) continue;
         for (std::size_t r = 0; r < results.size(); ++r) values[r] = results[r].*metric.field;
         MetricSummary m = summarize_values(values);
         m.name = std::string(metric.name);
@@ -132,6 +141,19 @@ Summary summarize(const models::Scenario& scenario,
                 if (s < r.stages.size()) tally.add(r.stages[s].*stage_metrics[k].field);
             }
             if (tally.count() > 0) summary.stage_means[s][k] = tally.mean();
+        }
+    }
+
+    const auto class_metrics = models::class_metrics();
+    summary.class_means.assign(scenario.products.size(),
+                               std::vector<double>(class_metrics.size(), kNaN));
+    for (std::size_t c = 0; c < scenario.products.size(); ++c) {
+        for (std::size_t k = 0; k < class_metrics.size(); ++k) {
+            sim::Tally tally;
+            for (const auto& r : results) {
+                if (c < r.classes.size()) tally.add(r.classes[c].*class_metrics[k].field);
+            }
+            if (tally.count() > 0) summary.class_means[c][k] = tally.mean();
         }
     }
     return summary;

@@ -46,6 +46,9 @@ struct Summary {
     std::vector<MetricSummary> metrics;  ///< one per models::run_metrics() entry, same order
     /// stage_means[stage][k]: replication mean of models::stage_metrics()[k] at that stage.
     std::vector<std::vector<double>> stage_means;
+    /// class_means[product][k]: replication mean of models::class_metrics()[k] for that
+    /// product (Scenario::products order; empty without products).
+    std::vector<std::vector<double>> class_means;
 
     /// The metric called `name`, or nullptr.
     [[nodiscard]] const MetricSummary* find(std::string_view name) const;
@@ -62,7 +65,11 @@ std::string target_text(const models::Target& target);
 /// The target's verdict on `m` (uses m.n, m.mean, m.ci95_low, m.ci95_high).
 TargetStatus target_status(const models::Target& target, const MetricSummary& m);
 
-/// Summarises every run metric of `results` and checks the scenario's targets.
+/// True when some sink of `scenario` runs a customer survey (the survey columns are written).
+bool has_survey(const models::Scenario& scenario);
+
+/// Summarises every run metric of `results` present for the scenario (survey metrics only
+/// with a survey: models::metric_present) and checks the scenario's targets.
 Summary summarize(const models::Scenario& scenario,
                   std::span<const models::ReplicationResult> results);
 

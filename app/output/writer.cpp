@@ -36,14 +36,20 @@ void write_file_atomic(const std::filesystem::path& target, std::string_view con
 
 std::vector<std::filesystem::path> write_run_outputs(
     const std::filesystem::path& dir, const models::Scenario& scenario,
-    std::span<const models::ReplicationResult> results, const Summary& summary) {
+    std::span<const models::ReplicationResult> results, const Summary& summary,
+    const RunOutcome& outcome) {
+    std::vector<std::pair<const char*, std::string>> files;
+    files.emplace_back("runs.csv", runs_csv(results, has_survey(scenario)));
+    files.emplace_back("stages.csv", stages_csv(scenario, results));
+    if (!scenario.products.empty())
+        files.emplace_back("classes.csv", classes_csv(scenario, results));
+    if (outcome.timeseries_window) {
+        files.emplace_back("timeseries.csv", timeseries_csv(scenario, results));
+    }
+    files.emplace_back("summary.csv", summary_csv(summary));
+    files.emplace_back("run_info.csv", run_info_csv(scenario, outcome));
+
     std::filesystem::create_directories(dir);
-    const std::pair<const char*, std::string> files[] = {
-        {"runs.csv", runs_csv(results)},
-        {"stages.csv", stages_csv(scenario, results)},
-        {"summary.csv", summary_csv(summary)},
-        {"run_info.csv", run_info_csv(scenario)},
-    };
     std::vector<std::filesystem::path> written;
     for (const auto& [name, text] : files) {
         const auto path = dir / name;

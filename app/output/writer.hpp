@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/output/summary.hpp"
+#include "app/runner/run_outcome.hpp"
 #include "models/run/result.hpp"
 #include "models/scenario/scenario.hpp"
 
@@ -19,11 +20,13 @@ namespace qosim::app {
 /// failure (the temp file is removed).
 void write_file_atomic(const std::filesystem::path& target, std::string_view content);
 
-/// Creates `dir` (and parents) and writes runs.csv, stages.csv, summary.csv and run_info.csv
-/// into it, each atomically. Call only once every replication has finished.
-/// Returns the paths written, in that order.
+/// Creates `dir` (and parents) and writes runs.csv, stages.csv, classes.csv (with products),
+/// timeseries.csv (with outcome.timeseries_window), summary.csv and run_info.csv into it, each
+/// atomically. `scenario` is the scenario as run. Call only once every replication has
+/// finished. Returns the paths written, in that order.
 std::vector<std::filesystem::path> write_run_outputs(
     const std::filesystem::path& dir, const models::Scenario& scenario,
-    std::span<const models::ReplicationResult> results, const Summary& summary);
+    std::span<const models::ReplicationResult> results, const Summary& summary,
+    const RunOutcome& outcome = {});
 
 }  // namespace qosim::app

@@ -7,9 +7,14 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <span>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
 
+#include "models/run/metrics.hpp"
 #include "models/run/replication.hpp"
+#include "models/run/run_control.hpp"
 
 namespace qosim::app {
 
@@ -94,21 +99,99 @@ void run_indexed(std::size_t count, unsigned jobs, const std::function<void(std:
     if (on_progress) on_progress(count, count);
 }
 
-std::vector<models::ReplicationResult> run_experiment(const models::Scenario& scenario,
-                                                      const ExperimentOptions& options) {
-    const auto reps = static_cast<std::size_t>(std::max(0, scenario.run.replications));
-    std::vector<models::ReplicationResult> results(reps);
+namespace detail {
+
+/// Runs replications [first, last) into results[first, last) (already sized).
+void run_range(const models::Scenario& scenario, const ExperimentOptions& options,
+               std::vector<models::ReplicationResult>& results, std::size_t first, std::size_t last,
+               std::size_t progress_total) {
     const std::uint64_t seed = scenario.run.seed;
+    ProgressFn progress;
+    if (options.on_progress) {
+        progress = [&](std::size_t done, std::size_t) {
+            options.on_progress(first + done, progress_total);
+        };
+    }
     run_indexed(
-        reps, options.jobs,
-        [&](std::size_t i) {
-            auto r = models::run_replication(scenario, i, seed);
+        last - first, options.jobs,
+        [&](std::size_t k) {
+            const std::size_t i = first + k;
+            models::RunOptions run_options;
+            run_options.timeseries_window = options.timeseries_window;
+            std::unique_ptr<models::TraceSink> sink;
+            if (options.open_trace) {
+                sink = options.open_trace(i);
+                run_options.trace = sink.get();
+            }
+            auto r = models::run_replication(scenario, i, seed, run_options);
+            sink.reset();  // flushed and closed on this thread, before the slot is filled
             r.replication = i;
             r.seed = seed;
             results[i] = std::move(r);  // each slot written by exactly one worker
         },
-        options.on_progress);
-    return results;
+        progress);
+}
+
+/// The runs.csv metric called `name`; throws std::invalid_argument when there is none.
+const models::RunMetric& find_run_metric(std::string_view name) {
+    for (const auto& m : models::run_metrics()) {
+        if (m.name == name) return m;
+    }
+    throw std::invalid_argument(std::string("precision: unknown metric ") + std::string(name));
+}
+
+ExperimentResult run_to_precision(const models::Scenario& scenario,
+                                  const ExperimentOptions& options) {
+    const models::Precision& precision = *scenario.run.precision;
+    const models::RunMetric& metric = find_run_metric(precision.metric);
+    const auto min_n = static_cast<std::size_t>(std::max(1, scenario.run.replications));
+    const auto max_n =
+        std::max(min_n, static_cast<std::size_t>(std::max(0, precision.max_replications)));
+    const std::size_t wave = std::max(1u, options.jobs);
+
+    ExperimentResult out;
+    std::vector<double> values;
+    std::optional<std::size_t> needed;
+    std::size_t done = 0;
+    while (done < max_n) {
+        const std::size_t next = std::min(max_n, done == 0 ? std::max(min_n, wave) : done + wave);
+        out.results.resize(next);
+        run_range(scenario, options, out.results, done, next, max_n);
+        for (std::size_t i = done; i < next; ++i) values.push_back(out.results[i].*metric.field);
+        done = next;
+        needed = models::replications_needed(values, precision.half_width, min_n);
+        if (needed) break;
+    }
+    const std::size_t kept = needed.value_or(done);
+    out.results.resize(kept);
+
+    PrecisionOutcome p;
+    p.metric = precision.metric;
+    p.goal = precision.half_width;
+    p.reached = needed.has_value();
+    p.half_width = models::ci95_half_width(std::span<const double>(values).first(kept));
+    p.replications = kept;
+    p.min_replications = min_n;
+    p.max_replications = max_n;
+    p.replications_run = done;
+    out.precision = p;
+    return out;
+}
+
+}  // namespace detail
+
+ExperimentResult run_experiment(const models::Scenario& scenario,
+                                const ExperimentOptions& options) {
+    if (scenario.run.precision) return detail::run_to_precision(scenario, options);
+    const auto reps = static_cast<std::size_t>(std::max(0, scenario.run.replications));
+    ExperimentResult out;
+    out.results.resize(reps);
+    if (reps == 0) {
+        if (options.on_progress) options.on_progress(0, 0);
+        return out;
+    }
+    detail::run_range(scenario, options, out.results, 0, reps, reps);
+    return out;
 }
 
 }  // namespace qosim::app

@@ -3,8 +3,12 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <vector>
 
+#include "app/runner/run_outcome.hpp"
+#include "models/run/replication.hpp"
 #include "models/run/result.hpp"
 #include "models/scenario/scenario.hpp"
 
@@ -14,10 +18,22 @@ namespace qosim::app {
 /// when everything has finished. Never called from a worker thread.
 using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
 
+/// Opens the trace sink of one replication (called on a worker thread, once per replication;
+/// the sink is destroyed on that thread as soon as the replication returns).
+using TraceOpener = std::function<std::unique_ptr<models::TraceSink>(std::size_t replication)>;
+
 /// How to run an experiment.
 struct ExperimentOptions {
-    unsigned jobs = 1;       ///< worker threads (>= 1; capped at the number of tasks)
-    ProgressFn on_progress;  ///< optional
+    unsigned jobs = 1;               ///< worker threads (>= 1; capped at the number of tasks)
+    ProgressFn on_progress;          ///< optional
+    double timeseries_window = 0.0;  ///< > 0: fill ReplicationResult::windows
+    TraceOpener open_trace;          ///< optional: trace every replication
+};
+
+/// The replications kept, and how the precision rule ended (with `precision:`).
+struct ExperimentResult {
+    std::vector<models::ReplicationResult> results;  ///< indexed by replication
+    std::optional<PrecisionOutcome> precision;
 };
 
 /// Runs task(0) .. task(count-1) on `jobs` threads. Workers claim indices from an atomic
@@ -28,11 +44,18 @@ struct ExperimentOptions {
 void run_indexed(std::size_t count, unsigned jobs, const std::function<void(std::size_t)>& task,
                  const ProgressFn& on_progress = {});
 
-/// Runs replications 0 .. scenario.run.replications-1 with models::run_replication and
-/// seed = scenario.run.seed (the replication index keys the random streams). The result
-/// vector is indexed by replication, so it does not depend on `jobs` or completion order.
-std::vector<models::ReplicationResult> run_experiment(const models::Scenario& scenario,
-                                                      const ExperimentOptions& options);
+/// Runs replications with models::run_replication and seed = scenario.run.seed (the
+/// replication index keys the random streams). The result vector is indexed by replication,
+/// so it does not depend on `jobs` or completion order.
+///
+/// Without `precision:`: replications 0 .. run.replications-1.
+/// With `precision: {metric, half_width, max_replications}` (run.replications = the minimum):
+/// replications run in waves of max(jobs, 1) new indices (the first wave at least the
+/// minimum) until models::replications_needed() over the values of `metric` so far returns
+/// n; exactly the first n results are kept, the smallest count that meets the goal, so the
+/// result does not depend on `jobs` either. At max_replications it stops with all of them
+/// and reports the goal as not reached.
+ExperimentResult run_experiment(const models::Scenario& scenario, const ExperimentOptions& options);
 
 /// Default worker count: std::thread::hardware_concurrency(), at least 1.
 unsigned default_jobs();

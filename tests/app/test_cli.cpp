@@ -14,94 +14,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli_support.hpp"
+
 namespace fs = std::filesystem;
+using namespace cli_test;
 
 namespace {
-
-/// A fresh, uniquely named directory under the system temp dir, removed at scope exit.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ =
-            fs::temp_directory_path() / ("qosim_cli_" + std::to_string(::getpid()) + "_" +
-                                         std::to_string(counter++) + "_" + std::to_string(stamp));
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const fs::path& path() const { return path_; }
-    [[nodiscard]] fs::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    fs::path path_;
-};
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
-
-std::string data(const std::string& name) {
-    return quoted(fs::path(QOSIM_TEST_DATA_DIR) / "cli" / name);
-}
-
-struct Outcome {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-/// Runs `qosim ARGS` (optionally in directory `cwd`), capturing stdout and stderr in files.
-Outcome qosim(const std::string& args, const fs::path& cwd = {}) {
-    const TempDir logs;
-    std::string cmd;
-    if (!cwd.empty()) cmd = "cd " + quoted(cwd) + " && ";
-    cmd += quoted(QOSIM_BINARY) + " " + args + " >" + quoted(logs / "out") + " 2>" +
-           quoted(logs / "err") + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    Outcome o;
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = read_file(logs / "out");
-    o.err = read_file(logs / "err");
-    return o;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
-
-std::vector<std::string> split_commas(const std::string& line) {
-    std::vector<std::string> out;
-    std::string cell;
-    std::istringstream in(line);
-    while (std::getline(in, cell, ',')) out.push_back(cell);
-    if (!line.empty() && line.back() == ',') out.emplace_back();
-    return out;
-}
-
-/// True when `header` starts with exactly the columns in `expected`, in that order.
-bool starts_with_columns(const std::string& header, const std::vector<std::string>& expected) {
-    const auto cols = split_commas(header);
-    if (cols.size() < expected.size()) return false;
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        if (cols[i] != expected[i]) return false;
-    }
-    return true;
-}
 
 const std::vector<std::string> kOutputFiles{"runs.csv", "stages.csv", "summary.csv",
                                             "run_info.csv"};
@@ -109,24 +27,24 @@ const std::vector<std::string> kOutputFiles{"runs.csv", "stages.csv", "summary.c
 }  // namespace
 
 TEST_CASE("help and version options exit 0", "[cli]") {
-    const auto help = qosim("--help");
+    const auto help = run_cli("--help");
     CHECK(help.code == 0);
     CHECK(help.out.find("run") != std::string::npos);
     CHECK(help.out.find("check") != std::string::npos);
     CHECK(help.out.find("graph") != std::string::npos);
 
-    const auto version = qosim("--version");
+    const auto version = run_cli("--version");
     CHECK(version.code == 0);
     CHECK(version.out.find(std::string("qosim ") + QOSIM_VERSION) != std::string::npos);
 
-    const auto run_help = qosim("run --help");
+    const auto run_help = run_cli("run --help");
     CHECK(run_help.code == 0);
     CHECK(run_help.out.find("--fail-on-target") != std::string::npos);
     CHECK(run_help.out.find("--jobs") != std::string::npos);
 }
 
 TEST_CASE("check --help lists the scenario schema", "[cli]") {
-    const auto r = qosim("check --help");
+    const auto r = run_cli("check --help");
     CHECK(r.code == 0);
     CHECK(r.out.find("Scenario keys:") != std::string::npos);
     CHECK(r.out.find("horizon") != std::string::npos);
@@ -138,39 +56,49 @@ TEST_CASE("usage errors exit 2 and write nothing", "[cli]") {
     const std::string o = " --out " + quoted(out);
 
     SECTION("unknown option") {
-        CHECK(qosim("run " + data("mm1.yaml") + o + " --bogus").code == 2);
+        CHECK(run_cli("run " + data("mm1.yaml") + o + " --bogus").code == 2);
     }
-    SECTION("no subcommand") { CHECK(qosim("").code == 2); }
-    SECTION("unknown subcommand") { CHECK(qosim("simulate " + data("mm1.yaml")).code == 2); }
-    SECTION("missing scenario argument") { CHECK(qosim("run" + o).code == 2); }
-    SECTION("--jobs 0") { CHECK(qosim("run " + data("mm1.yaml") + o + " --jobs 0").code == 2); }
-    SECTION("--jobs -1") { CHECK(qosim("run " + data("mm1.yaml") + o + " --jobs -1").code == 2); }
-    SECTION("--jobs x") { CHECK(qosim("run " + data("mm1.yaml") + o + " --jobs x").code == 2); }
-    SECTION("--trace is not supported yet") {
-        const auto r = qosim("run " + data("mm1.yaml") + o + " --trace t.csv");
+    SECTION("no subcommand") { CHECK(run_cli("").code == 2); }
+    SECTION("unknown subcommand") { CHECK(run_cli("simulate " + data("mm1.yaml")).code == 2); }
+    SECTION("missing scenario argument") { CHECK(run_cli("run" + o).code == 2); }
+    SECTION("--jobs 0") { CHECK(run_cli("run " + data("mm1.yaml") + o + " --jobs 0").code == 2); }
+    SECTION("--jobs -1") { CHECK(run_cli("run " + data("mm1.yaml") + o + " --jobs -1").code == 2); }
+    SECTION("--jobs x") { CHECK(run_cli("run " + data("mm1.yaml") + o + " --jobs x").code == 2); }
+    SECTION("--timeseries 0") {
+        const auto r = run_cli("run " + data("mm1.yaml") + o + " --timeseries 0");
         CHECK(r.code == 2);
-        CHECK(r.err.find("not supported by this version yet") != std::string::npos);
+        CHECK(r.err.find("--timeseries") != std::string::npos);
     }
-    SECTION("--timeseries is not supported yet") {
-        const auto r = qosim("run " + data("mm1.yaml") + o + " --timeseries 10");
+    SECTION("--timeseries not a number") {
+        CHECK(run_cli("run " + data("mm1.yaml") + o + " --timeseries ten").code == 2);
+        CHECK(run_cli("run " + data("mm1.yaml") + o + " --timeseries 5h").code == 2);
+        CHECK(run_cli("run " + data("mm1.yaml") + o + " --timeseries inf").code == 2);
+    }
+    SECTION("--timeseries with too many windows") {
+        CHECK(run_cli("run " + data("mm1.yaml") + o + " --timeseries 1e-9").code == 2);
+    }
+    SECTION("--trace into a missing directory") {
+        const auto r =
+            run_cli("run " + data("mm1.yaml") + o + " --trace " + quoted(tmp / "no" / "t.csv"));
         CHECK(r.code == 2);
-        CHECK(r.err.find("not supported by this version yet") != std::string::npos);
+        CHECK(r.err.find("--trace") != std::string::npos);
+        CHECK_FALSE(fs::exists(tmp / "no"));
     }
     SECTION("--set of an unknown path") {
-        const auto r = qosim("run " + data("mm1.yaml") + o + " --set stages.machine.sevrers=2");
+        const auto r = run_cli("run " + data("mm1.yaml") + o + " --set stages.machine.sevrers=2");
         CHECK(r.code == 2);
         CHECK(r.err.find("sevrers") != std::string::npos);
     }
     SECTION("--reps 0 is validated by the loader") {
-        CHECK(qosim("run " + data("mm1.yaml") + o + " --reps 0").code == 2);
+        CHECK(run_cli("run " + data("mm1.yaml") + o + " --reps 0").code == 2);
     }
     SECTION("missing scenario file") {
-        const auto r = qosim("run " + quoted(tmp / "nope.yaml") + o);
+        const auto r = run_cli("run " + quoted(tmp / "nope.yaml") + o);
         CHECK(r.code == 2);
         CHECK(r.err.find("nope.yaml") != std::string::npos);
     }
     SECTION("graph --results is not supported yet") {
-        const auto r = qosim("graph " + data("mm1.yaml") + " --results " + quoted(out));
+        const auto r = run_cli("graph " + data("mm1.yaml") + " --results " + quoted(out));
         CHECK(r.code == 2);
         CHECK(r.err.find("not supported") != std::string::npos);
     }
@@ -182,19 +110,19 @@ TEST_CASE("an invalid scenario exits 2 with file:line:col and writes nothing", "
     const auto out = tmp / "res";
 
     SECTION("a value out of range") {
-        const auto r = qosim("run " + data("bad_servers.yaml") + " --out " + quoted(out));
+        const auto r = run_cli("run " + data("bad_servers.yaml") + " --out " + quoted(out));
         CHECK(r.code == 2);
         CHECK(std::regex_search(r.err, std::regex(R"(bad_servers\.yaml:9:\d+:)")));
         CHECK(r.err.find("servers") != std::string::npos);
         CHECK(r.out.empty());
     }
     SECTION("a YAML syntax error") {
-        const auto r = qosim("run " + data("bad_syntax.yaml") + " --out " + quoted(out));
+        const auto r = run_cli("run " + data("bad_syntax.yaml") + " --out " + quoted(out));
         CHECK(r.code == 2);
         CHECK(std::regex_search(r.err, std::regex(R"(bad_syntax\.yaml:\d+:\d+:)")));
     }
     SECTION("check reports the same error") {
-        const auto r = qosim("check " + data("bad_servers.yaml"));
+        const auto r = run_cli("check " + data("bad_servers.yaml"));
         CHECK(r.code == 2);
         CHECK(std::regex_search(r.err, std::regex(R"(bad_servers\.yaml:9:\d+:)")));
     }
@@ -214,7 +142,7 @@ TEST_CASE("bad-input corpus files exit 2 and create no output directory", "[cli]
     for (const auto& f : files) {
         INFO(f.string());
         const TempDir tmp;
-        const auto r = qosim("run " + quoted(f) + " --out " + quoted(tmp / "res"));
+        const auto r = run_cli("run " + quoted(f) + " --out " + quoted(tmp / "res"));
         CHECK(r.code == 2);
         CHECK(std::regex_search(r.err, std::regex(R"(\.yaml:\d+:\d+:)")));
         CHECK_FALSE(fs::exists(tmp / "res"));
@@ -224,8 +152,8 @@ TEST_CASE("bad-input corpus files exit 2 and create no output directory", "[cli]
 TEST_CASE("a run limit exits 1 and writes nothing", "[cli]") {
     const TempDir tmp;
     const auto out = tmp / "res";
-    const auto r = qosim("run " + data("saturated.yaml") + " --quiet --set run.max_wip=5 --out " +
-                         quoted(out));
+    const auto r = run_cli("run " + data("saturated.yaml") + " --quiet --set run.max_wip=5 --out " +
+                           quoted(out));
     CHECK(r.code == 1);
     CHECK(r.err.find("max_wip") != std::string::npos);
     CHECK(r.out.empty());
@@ -235,7 +163,7 @@ TEST_CASE("a run limit exits 1 and writes nothing", "[cli]") {
 TEST_CASE("run writes the four CSV files with the SPEC columns", "[cli]") {
     const TempDir tmp;
     const auto out = tmp / "res";
-    const auto r = qosim("run " + data("mm1.yaml") + " --quiet --jobs 2 --out " + quoted(out));
+    const auto r = run_cli("run " + data("mm1.yaml") + " --quiet --jobs 2 --out " + quoted(out));
     REQUIRE(r.code == 0);
     INFO(r.err);
 
@@ -278,7 +206,15 @@ TEST_CASE("run writes the four CSV files with the SPEC columns", "[cli]") {
     for (std::size_t i = 1; i < info.size(); ++i) keys.push_back(split_commas(info[i]).at(0));
     CHECK(keys == std::vector<std::string>{"qosim_version", "scenario_name", "scenario_file",
                                            "scenario_hash", "time_unit", "seed", "replications",
-                                           "horizon", "warmup", "overrides"});
+                                           "horizon", "orders", "warmup", "warmup_method",
+                                           "lead_time_quantile_rel_error", "overrides"});
+    CHECK(read_file(out / "run_info.csv").find("\nwarmup_method,fixed\n") != std::string::npos);
+    CHECK(read_file(out / "run_info.csv").find("\nlead_time_quantile_rel_error,0.005\n") !=
+          std::string::npos);
+    // Without products, surveys or --timeseries those files and columns are absent.
+    CHECK_FALSE(fs::exists(out / "classes.csv"));
+    CHECK_FALSE(fs::exists(out / "timeseries.csv"));
+    CHECK(runs[0].find("survey") == std::string::npos);
     CHECK(std::regex_search(read_file(out / "run_info.csv"),
                             std::regex("\nscenario_hash,[0-9a-f]{16}\n")));
 
@@ -294,9 +230,9 @@ TEST_CASE("results are byte-identical for any --jobs", "[cli]") {
     const auto a = tmp / "j1";
     const auto b = tmp / "j2";
     const auto c = tmp / "j3";
-    REQUIRE(qosim("run " + data("mm1.yaml") + " --quiet --jobs 1 --out " + quoted(a)).code == 0);
-    REQUIRE(qosim("run " + data("mm1.yaml") + " --quiet --jobs 2 --out " + quoted(b)).code == 0);
-    REQUIRE(qosim("run " + data("mm1.yaml") + " --quiet --jobs 3 --out " + quoted(c)).code == 0);
+    REQUIRE(run_cli("run " + data("mm1.yaml") + " --quiet --jobs 1 --out " + quoted(a)).code == 0);
+    REQUIRE(run_cli("run " + data("mm1.yaml") + " --quiet --jobs 2 --out " + quoted(b)).code == 0);
+    REQUIRE(run_cli("run " + data("mm1.yaml") + " --quiet --jobs 3 --out " + quoted(c)).code == 0);
     for (const auto& name : kOutputFiles) {
         INFO(name);
         const auto ref = read_file(a / name);
@@ -310,9 +246,10 @@ TEST_CASE("seed reps horizon and set options become recorded overrides", "[cli]"
     const TempDir tmp;
     const auto base = tmp / "base";
     const auto other = tmp / "other";
-    REQUIRE(qosim("run " + data("mm1.yaml") + " --quiet --reps 2 --out " + quoted(base)).code == 0);
-    REQUIRE(qosim("run " + data("mm1.yaml") + " --quiet --reps 2 --seed 8 --horizon 1500 --set " +
-                  "stages.machine.servers=2 --out " + quoted(other))
+    REQUIRE(run_cli("run " + data("mm1.yaml") + " --quiet --reps 2 --out " + quoted(base)).code ==
+            0);
+    REQUIRE(run_cli("run " + data("mm1.yaml") + " --quiet --reps 2 --seed 8 --horizon 1500 --set " +
+                    "stages.machine.servers=2 --out " + quoted(other))
                 .code == 0);
 
     CHECK(lines(read_file(base / "runs.csv")).size() == 1 + 2);
@@ -329,10 +266,10 @@ TEST_CASE("seed reps horizon and set options become recorded overrides", "[cli]"
 TEST_CASE("different seeds give different results", "[cli]") {
     const TempDir tmp;
     REQUIRE(
-        qosim("run " + data("mm1.yaml") + " --quiet --seed 1 --out " + quoted(tmp / "a")).code ==
+        run_cli("run " + data("mm1.yaml") + " --quiet --seed 1 --out " + quoted(tmp / "a")).code ==
         0);
     REQUIRE(
-        qosim("run " + data("mm1.yaml") + " --quiet --seed 2 --out " + quoted(tmp / "b")).code ==
+        run_cli("run " + data("mm1.yaml") + " --quiet --seed 2 --out " + quoted(tmp / "b")).code ==
         0);
     CHECK(read_file(tmp / "a" / "runs.csv") != read_file(tmp / "b" / "runs.csv"));
 }
@@ -340,8 +277,8 @@ TEST_CASE("different seeds give different results", "[cli]") {
 TEST_CASE("fail-on-target exits 3 only when a target is missed", "[cli]") {
     const TempDir tmp;
     SECTION("impossible target") {
-        const auto r = qosim("run " + data("target_impossible.yaml") +
-                             " --quiet --fail-on-target --out " + quoted(tmp / "res"));
+        const auto r = run_cli("run " + data("target_impossible.yaml") +
+                               " --quiet --fail-on-target --out " + quoted(tmp / "res"));
         CHECK(r.code == 3);
         CHECK(r.out.find("FAIL") != std::string::npos);
         // The run finished, so its results are written.
@@ -349,8 +286,8 @@ TEST_CASE("fail-on-target exits 3 only when a target is missed", "[cli]") {
         CHECK(summary.find(",>= 80,no\n") != std::string::npos);
     }
     SECTION("easy targets") {
-        const auto r = qosim("run " + data("target_easy.yaml") +
-                             " --quiet --fail-on-target --out " + quoted(tmp / "res"));
+        const auto r = run_cli("run " + data("target_easy.yaml") +
+                               " --quiet --fail-on-target --out " + quoted(tmp / "res"));
         CHECK(r.code == 0);
         CHECK(r.out.find("PASS") != std::string::npos);
         const auto summary = read_file(tmp / "res" / "summary.csv");
@@ -358,8 +295,8 @@ TEST_CASE("fail-on-target exits 3 only when a target is missed", "[cli]") {
         CHECK(summary.find(",>= 0.1,yes\n") != std::string::npos);
     }
     SECTION("a missed target without the flag exits 0") {
-        const auto r = qosim("run " + data("target_impossible.yaml") + " --quiet --out " +
-                             quoted(tmp / "res"));
+        const auto r = run_cli("run " + data("target_impossible.yaml") + " --quiet --out " +
+                               quoted(tmp / "res"));
         CHECK(r.code == 0);
     }
 }
@@ -367,36 +304,37 @@ TEST_CASE("fail-on-target exits 3 only when a target is missed", "[cli]") {
 TEST_CASE("the default output directory is out/<scenario stem>", "[cli]") {
     const TempDir tmp;
     const fs::path scenario = fs::path(QOSIM_TEST_DATA_DIR) / "cli" / "mm1.yaml";
-    const auto r = qosim("run " + quoted(scenario) + " --quiet --reps 2", tmp.path());
+    const auto r = run_cli("run " + quoted(scenario) + " --quiet --reps 2", tmp.path());
     CHECK(r.code == 0);
     CHECK(fs::is_regular_file(tmp / "out" / "mm1" / "runs.csv"));
 }
 
 TEST_CASE("check validates and summarises and flags saturation", "[cli]") {
-    const auto ok = qosim("check " + data("mm1.yaml"));
+    const auto ok = run_cli("check " + data("mm1.yaml"));
     CHECK(ok.code == 0);
     CHECK(ok.out.find("machine") != std::string::npos);
     CHECK(ok.out.find("0.8") != std::string::npos);  // arrival rate 1/1.25
     CHECK(ok.out.find("SATURATED") == std::string::npos);
 
-    const auto sat = qosim("check " + data("saturated.yaml"));
+    const auto sat = run_cli("check " + data("saturated.yaml"));
     CHECK(sat.code == 0);
     CHECK(sat.out.find("SATURATED") != std::string::npos);
     CHECK(sat.err.find("machine") != std::string::npos);
 
-    const auto fixed = qosim("check " + data("saturated.yaml") + " --set stages.machine.servers=2");
+    const auto fixed =
+        run_cli("check " + data("saturated.yaml") + " --set stages.machine.servers=2");
     CHECK(fixed.code == 0);
     CHECK(fixed.out.find("SATURATED") == std::string::npos);
 }
 
 TEST_CASE("graph writes Graphviz DOT to stdout or atomically to a file", "[cli]") {
-    const auto r = qosim("graph " + data("mm1.yaml"));
+    const auto r = run_cli("graph " + data("mm1.yaml"));
     CHECK(r.code == 0);
     CHECK(r.out.find("digraph") != std::string::npos);
 
     const TempDir tmp;
     const auto dot = tmp / "line.dot";
-    const auto f = qosim("graph " + data("mm1.yaml") + " -o " + quoted(dot));
+    const auto f = run_cli("graph " + data("mm1.yaml") + " -o " + quoted(dot));
     CHECK(f.code == 0);
     CHECK(read_file(dot) == r.out);
     for (const auto& e : fs::directory_iterator(tmp.path())) {

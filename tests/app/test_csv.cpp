@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -168,11 +169,18 @@ TEST_CASE("summarize covers every run metric and checks the targets", "[summary]
         fake_result(0, 1.0, 2), fake_result(1, 2.0, 2), fake_result(2, 3.0, 2)};
 
     const Summary s = summarize(scenario, results);
-    REQUIRE(s.metrics.size() == models::run_metrics().size());
+    // Without a survey: every run metric but the survey ones, in metric-table order.
+    std::vector<std::string_view> expected;
+    for (const auto& m : models::run_metrics()) {
+        if (models::metric_present(m, false)) expected.push_back(m.name);
+    }
+    REQUIRE(expected.size() < models::run_metrics().size());
+    REQUIRE(s.metrics.size() == expected.size());
     for (std::size_t i = 0; i < s.metrics.size(); ++i) {
-        CHECK(s.metrics[i].name == models::run_metrics()[i].name);
+        CHECK(s.metrics[i].name == expected[i]);
         CHECK(s.metrics[i].n == 3);
     }
+    CHECK(s.find("survey_error_rate") == nullptr);
     const MetricSummary* tp = s.find("throughput");
     REQUIRE(tp != nullptr);
     CHECK(tp->mean == Approx(2.0));
@@ -207,8 +215,10 @@ TEST_CASE("runs.csv and stages.csv columns come from the metric table", "[csv]")
         header += ',';
         header += m.name;
     }
-    const std::string runs = runs_csv(results);
+    const std::string runs = runs_csv(results, true);
     CHECK(runs.rfind(header + "\n", 0) == 0);
+    CHECK(runs.find("survey_error_rate") != std::string::npos);
+    CHECK(runs_csv(results, false).find("survey") == std::string::npos);
     CHECK(runs.find("\n0,99,100,") != std::string::npos);
     CHECK(runs.find("\n1,99,101,") != std::string::npos);
     CHECK(runs.find(",1000000,") != std::string::npos);  // events, a count
@@ -234,15 +244,101 @@ TEST_CASE("run_info.csv records how the results were made", "[csv]") {
     scenario.run.replications = 12;
     scenario.run.horizon = 2000;
     scenario.run.warmup = 200.5;
-    CHECK(run_info_csv(scenario) == std::string("key,value\n") + "qosim_version," + QOSIM_VERSION +
-                                        "\n" +
-                                        "scenario_name,\"Line \"\"A\"\"\"\n"
-                                        "scenario_file,scenarios/a.yaml\n"
-                                        "scenario_hash,0000000000001234\n"
-                                        "time_unit,hour\n"
-                                        "seed,5\n"
-                                        "replications,12\n"
+    const std::string head = std::string("key,value\n") + "qosim_version," + QOSIM_VERSION + "\n" +
+                             "scenario_name,\"Line \"\"A\"\"\"\n"
+                             "scenario_file,scenarios/a.yaml\n"
+                             "scenario_hash,0000000000001234\n"
+                             "time_unit,hour\n"
+                             "seed,5\n"
+                             "replications,12\n";
+    CHECK(run_info_csv(scenario) == head +
                                         "horizon,2000\n"
+                                        "orders,\n"
                                         "warmup,200.5\n"
+                                        "warmup_method,fixed\n"
+                                        "lead_time_quantile_rel_error,0.005\n"
                                         "overrides,stages.smt.servers=3;run.seed=5\n");
+
+    // Orders mode, automatic warm-up, precision, time series and trace.
+    scenario.run.orders = 5000;
+    RunOutcome outcome;
+    outcome.warmup_auto = true;
+    outcome.timeseries_window = 50;
+    outcome.trace_file = "t.csv";
+    PrecisionOutcome p;
+    p.metric = "lead_time_mean";
+    p.goal = 0.5;
+    p.reached = true;
+    p.half_width = 0.25;
+    p.replications = 12;
+    p.min_replications = 3;
+    p.max_replications = 40;
+    outcome.precision = p;
+    CHECK(run_info_csv(scenario, outcome) == head +
+                                                 "horizon,\n"
+                                                 "orders,5000\n"
+                                                 "warmup,200.5\n"
+                                                 "warmup_method,auto-mser5\n"
+                                                 "precision_metric,lead_time_mean\n"
+                                                 "precision_goal,0.5\n"
+                                                 "precision_reached,yes\n"
+                                                 "precision_half_width,0.25\n"
+                                                 "precision_min_replications,3\n"
+                                                 "precision_max_replications,40\n"
+                                                 "lead_time_quantile_rel_error,0.005\n"
+                                                 "timeseries_window,50\n"
+                                                 "trace,t.csv\n"
+                                                 "overrides,stages.smt.servers=3;run.seed=5\n");
+}
+
+TEST_CASE("classes.csv and timeseries.csv rows come from the results", "[csv]") {
+    models::Scenario scenario;
+    scenario.stages.resize(4);
+    scenario.stages[0].type = models::StageType::source;
+    scenario.stages[1].name = "m";
+    scenario.stages[1].type = models::StageType::station;
+    scenario.stages[2].name = "q";
+    scenario.stages[2].type = models::StageType::inspection;
+    scenario.stages[3].type = models::StageType::sink;
+    scenario.products.resize(2);
+    scenario.products[0].name = "basic";
+    scenario.products[1].name = "premium";
+
+    std::vector<models::ReplicationResult> results(2);
+    for (std::size_t r = 0; r < 2; ++r) {
+        results[r].replication = r;
+        results[r].classes.resize(2);
+        results[r].classes[0].orders_created = 10 + static_cast<double>(r);
+        results[r].classes[1].orders_created = 5;
+        results[r].classes[1].lead_time_mean = 2.5;
+        models::WindowResult w;
+        w.window_start = 0;
+        w.window_end = 50;
+        w.orders_created = 7;
+        w.customer_error_rate = 0.25;
+        w.utilization = {0.5, 0.125};
+        results[r].windows = {w, w};
+        results[r].windows[1].window_start = 50;
+        results[r].windows[1].window_end = 80;
+    }
+
+    CHECK(timeseries_stages(scenario) == std::vector<std::size_t>{1, 2});
+    const std::string classes = classes_csv(scenario, results);
+    std::string header = "replication,product";
+    for (const auto& m : models::class_metrics()) {
+        header += ',';
+        header += m.name;
+    }
+    CHECK(classes.rfind(header + "\n", 0) == 0);
+    CHECK(classes.find("\n0,basic,10,") != std::string::npos);
+    CHECK(classes.find("\n0,premium,5,0,2.5,") != std::string::npos);
+    CHECK(classes.find("\n1,basic,11,") != std::string::npos);
+
+    CHECK(timeseries_csv(scenario, results) ==
+          "replication,window_start,window_end,orders_created,orders_delivered,customer_errors,"
+          "customer_error_rate,wip_mean,lead_time_mean,util_m,util_q\n"
+          "0,0,50,7,0,0,0.25,0,0,0.5,0.125\n"
+          "0,50,80,7,0,0,0.25,0,0,0.5,0.125\n"
+          "1,0,50,7,0,0,0.25,0,0,0.5,0.125\n"
+          "1,50,80,7,0,0,0.25,0,0,0.5,0.125\n");
 }

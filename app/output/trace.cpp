@@ -1,0 +1,150 @@
+// `--trace FILE`: per-replication part files written by the workers, joined atomically at the end.
+#include "app/output/trace.hpp"
+
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+#include "app/output/csv.hpp"
+#include "app/output/text.hpp"
+
+namespace qosim::app {
+
+/// Buffers rows in memory and appends them to its part file in large blocks.
+class TraceFileSink final : public models::TraceSink {
+public:
+    TraceFileSink(TraceParts& parts, std::size_t replication, const std::filesystem::path& path)
+        : parts_(parts),
+          replication_(replication),
+          prefix_(std::to_string(replication) + ","),
+          out_(path, std::ios::binary | std::ios::trunc) {
+        if (!out_) throw std::runtime_error(cat({"--trace: cannot create ", path.string()}));
+        buffer_.reserve(kFlushAt + 256);
+    }
+
+    ~TraceFileSink() override {
+        flush();
+        out_.close();
+        if (!out_) failed_ = true;
+        if (failed_) parts_.report_error(replication_);
+    }
+
+    TraceFileSink(const TraceFileSink&) = delete;
+    TraceFileSink& operator=(const TraceFileSink&) = delete;
+
+    void record(const models::TraceRecord& r) override {
+        buffer_ += prefix_;
+        buffer_ += format_number(r.time);
+        buffer_ += ',';
+        buffer_ += std::to_string(r.order);
+        buffer_ += ',';
+        if (r.stage != models::kNoTraceStage && r.stage < parts_.stage_names_.size()) {
+            buffer_ += parts_.stage_names_[r.stage];
+        }
+        buffer_ += ',';
+        buffer_ += r.event != nullptr ? r.event : "";
+        buffer_ += '\n';
+        if (buffer_.size() >= kFlushAt) flush();
+    }
+
+private:
+    static constexpr std::size_t kFlushAt = std::size_t{1} << 20;  // 1 MiB per write
+
+    void flush() {
+        if (buffer_.empty() || failed_) return;
+        out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+        if (!out_) failed_ = true;  // the engine must not see an exception: report at commit
+        buffer_.clear();
+    }
+
+    TraceParts& parts_;
+    std::size_t replication_;
+    std::string prefix_;
+    std::ofstream out_;
+    std::string buffer_;
+    bool failed_ = false;
+};
+
+TraceParts::TraceParts(std::filesystem::path target, const models::Scenario& scenario)
+    : target_(std::move(target)) {
+    stage_names_.reserve(scenario.stages.size());
+    for (const auto& s : scenario.stages) stage_names_.push_back(quote_field(s.name));
+}
+
+TraceParts::~TraceParts() { remove_parts(); }
+
+std::filesystem::path TraceParts::part_path(std::size_t replication) const {
+    return target_.parent_path() /
+           cat({".", target_.filename().string(), ".rep", std::to_string(replication), ".part"});
+}
+
+std::unique_ptr<models::TraceSink> TraceParts::open(std::size_t replication) {
+    {
+        const std::lock_guard lock(mutex_);
+        if (opened_.size() <= replication) {
+            opened_.resize(replication + 1, false);
+            failed_.resize(replication + 1, false);
+        }
+        opened_[replication] = true;
+    }
+    return std::make_unique<TraceFileSink>(*this, replication, part_path(replication));
+}
+
+void TraceParts::report_error(std::size_t replication) {
+    const std::lock_guard lock(mutex_);
+    if (replication < failed_.size()) failed_[replication] = true;
+}
+
+void TraceParts::remove_parts() noexcept {
+    std::error_code ignored;
+    for (std::size_t i = 0; i < opened_.size(); ++i) {
+        if (opened_[i]) std::filesystem::remove(part_path(i), ignored);
+    }
+    opened_.clear();
+    failed_.clear();
+}
+
+void TraceParts::commit(std::size_t kept) {
+    namespace fs = std::filesystem;
+    const fs::path tmp = target_.parent_path() / cat({".", target_.filename().string(), ".tmp"});
+    try {
+        for (std::size_t i = 0; i < kept; ++i) {
+            if (i >= opened_.size() || !opened_[i]) {
+                throw std::runtime_error(
+                    cat({"--trace: replication ", std::to_string(i), " has no trace part"}));
+            }
+            if (failed_[i]) {
+                throw std::runtime_error(
+                    cat({"--trace: cannot write ", part_path(i).string(), " (disk full?)"}));
+            }
+        }
+        {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            if (!out) throw std::runtime_error(cat({"--trace: cannot create ", tmp.string()}));
+            out << kTraceHeader;
+            for (std::size_t i = 0; i < kept; ++i) {
+                std::ifstream in(part_path(i), std::ios::binary);
+                if (!in) {
+                    throw std::runtime_error(cat({"--trace: cannot read ", part_path(i).string()}));
+                }
+                // An empty part (no events) must not set failbit on `out`.
+                if (in.peek() != std::ifstream::traits_type::eof()) out << in.rdbuf();
+            }
+            out.flush();
+            if (!out) throw std::runtime_error(cat({"--trace: cannot write ", tmp.string()}));
+        }
+        std::error_code ec;
+        fs::rename(tmp, target_, ec);
+        if (ec)
+            throw fs::filesystem_error("--trace: cannot rename temp file into place", tmp, target_,
+                                       ec);
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(tmp, ignored);
+        remove_parts();
+        throw;
+    }
+    remove_parts();
+}
+
+}  // namespace qosim::app

@@ -1,0 +1,373 @@
+// End-to-end tests of run control and the optional outputs: time series, trace, classes,
+// surveys, automatic warm-up, precision, order-count runs, quality targets and `check`.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "cli_support.hpp"
+#include "models/run/run_control.hpp"
+
+namespace fs = std::filesystem;
+using namespace cli_test;
+
+namespace {
+
+/// The column index of `name` in a CSV header line.
+std::size_t column(const std::string& header, const std::string& name) {
+    const auto cols = split_commas(header);
+    const auto it = std::find(cols.begin(), cols.end(), name);
+    REQUIRE(it != cols.end());
+    return static_cast<std::size_t>(it - cols.begin());
+}
+
+/// The values of column `name` in the rows of `csv` (header first).
+std::vector<double> column_values(const std::vector<std::string>& csv, const std::string& name) {
+    const std::size_t c = column(csv.at(0), name);
+    std::vector<double> out;
+    for (std::size_t i = 1; i < csv.size(); ++i)
+        out.push_back(std::stod(split_commas(csv[i]).at(c)));
+    return out;
+}
+
+/// run_info.csv as key -> value.
+std::map<std::string, std::string> run_info(const fs::path& dir) {
+    std::map<std::string, std::string> out;
+    const auto rows = lines(read_file(dir / "run_info.csv"));
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const auto cells = split_commas(rows[i]);
+        out[cells.at(0)] = cells.size() > 1 ? cells[1] : "";
+    }
+    return out;
+}
+
+/// Every entry of `dir` (names), sorted.
+std::vector<std::string> entries(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+}  // namespace
+
+TEST_CASE("--timeseries writes one row per replication and window", "[cli][timeseries]") {
+    const TempDir tmp;
+    const auto out = tmp / "res";
+    const auto r =
+        run_cli("run " + data("mm1.yaml") + " --quiet --timeseries 300 --out " + quoted(out));
+    REQUIRE(r.code == 0);
+    const auto ts = lines(read_file(out / "timeseries.csv"));
+    REQUIRE_FALSE(ts.empty());
+    CHECK(ts[0] ==
+          "replication,window_start,window_end,orders_created,orders_delivered,customer_errors,"
+          "customer_error_rate,wip_mean,lead_time_mean,util_machine");
+    // 4 replications x ceil(2000 / 300) = 7 windows, the last one [1800, 2000).
+    REQUIRE(ts.size() == 1 + 4 * 7);
+    for (std::size_t i = 1; i < ts.size(); ++i) {
+        const auto cells = split_commas(ts[i]);
+        CHECK(cells.size() == 10);
+        CHECK(cells[0] == std::to_string((i - 1) / 7));
+    }
+    CHECK(ts[1].rfind("0,0,300,", 0) == 0);
+    CHECK(ts[7].rfind("0,1800,2000,", 0) == 0);
+    // The windows' orders add up to the whole run's (warm-up included, so >= runs.csv).
+    const auto created = column_values(ts, "orders_created");
+    double first_rep = 0;
+    for (std::size_t i = 0; i < 7; ++i) first_rep += created[i];
+    CHECK(first_rep >= column_values(lines(read_file(out / "runs.csv")), "orders_created")[0]);
+    CHECK(run_info(out).at("timeseries_window") == "300");
+
+    SECTION("util_ columns for every station and inspection") {
+        const auto q = tmp / "q";
+        REQUIRE(run_cli("run " + data("quality_line.yaml") + " --quiet --timeseries 250 --out " +
+                        quoted(q))
+                    .code == 0);
+        const auto qs = lines(read_file(q / "timeseries.csv"));
+        CHECK(qs.at(0).substr(qs[0].find("lead_time_mean")) ==
+              "lead_time_mean,util_machine,util_aoi");
+        CHECK(qs.size() == 1 + 3 * 4);
+    }
+}
+
+TEST_CASE("--trace writes one ordered event log, identical for any --jobs", "[cli][trace]") {
+    const TempDir tmp;
+    const auto t1 = tmp / "t1" / "trace.csv";
+    const auto t3 = tmp / "t3" / "trace.csv";
+    fs::create_directories(t1.parent_path());
+    fs::create_directories(t3.parent_path());
+    const std::string args = " --quiet --reps 3 --horizon 300 --timeseries 50";
+    REQUIRE(run_cli("run " + data("quality_line.yaml") + args + " --jobs 1 --trace " + quoted(t1) +
+                    " --out " + quoted(tmp / "o1"))
+                .code == 0);
+    const auto r3 = run_cli("run " + data("quality_line.yaml") + args + " --jobs 3 --trace " +
+                            quoted(t3) + " --out " + quoted(tmp / "o3"));
+    REQUIRE(r3.code == 0);
+    CHECK(r3.out.find("trace.csv") != std::string::npos);
+
+    const std::string text = read_file(t1);
+    CHECK(read_file(t3) == text);
+    for (const auto* name : {"runs.csv", "stages.csv", "timeseries.csv", "summary.csv"}) {
+        INFO(name);
+        CHECK(read_file(tmp / "o1" / name) == read_file(tmp / "o3" / name));
+    }
+    // Only the trace is left next to it: no part or temp files.
+    CHECK(entries(t1.parent_path()) == std::vector<std::string>{"trace.csv"});
+    CHECK(entries(t3.parent_path()) == std::vector<std::string>{"trace.csv"});
+
+    const auto rows = lines(text);
+    REQUIRE(rows.size() > 100);
+    CHECK(rows[0] == "replication,time,order,stage,event");
+    std::set<std::string> events;
+    std::size_t previous_rep = 0;
+    double previous_time = 0;
+    std::set<std::size_t> reps;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const auto cells = split_commas(rows[i]);
+        REQUIRE(cells.size() == 5);
+        const auto rep = static_cast<std::size_t>(std::stoul(cells[0]));
+        const double time = std::stod(cells[1]);
+        CHECK(rep >= previous_rep);                             // replications in order ...
+        if (rep == previous_rep) CHECK(time >= previous_time);  // ... events in time order
+        previous_rep = rep;
+        previous_time = time;
+        reps.insert(rep);
+        events.insert(cells[4]);
+    }
+    CHECK(reps == std::set<std::size_t>{0, 1, 2});
+    for (const auto* e : {"created", "arrive", "start", "done", "defect", "detected", "scrapped",
+                          "remade", "delivered"}) {
+        INFO(e);
+        CHECK(events.count(e) == 1);
+    }
+    CHECK(text.find("\n0,") != std::string::npos);
+    CHECK(std::regex_search(text, std::regex("\n0,[0-9.e+-]+,0,orders,created\n")));
+    CHECK(run_info(tmp / "o1").at("trace") == t1.string());
+
+    SECTION("a cancelled order has a blank stage") {
+        const auto tc = tmp / "t1" / "cancel.csv";
+        REQUIRE(run_cli("run " + data("quality_line.yaml") + args +
+                        " --set stages.orders.on_scrap=cancel --trace " + quoted(tc) + " --out " +
+                        quoted(tmp / "oc"))
+                    .code == 0);
+        CHECK(std::regex_search(read_file(tc),
+                                std::regex("\n[0-9]+,[0-9.e+-]+,[0-9]+,,cancelled\n")));
+    }
+}
+
+TEST_CASE("a failed run leaves no trace file and no parts", "[cli][trace]") {
+    const TempDir tmp;
+    const auto dir = tmp / "trace";
+    fs::create_directories(dir);
+    const auto r =
+        run_cli("run " + data("saturated.yaml") + " --quiet --jobs 2 --set run.max_wip=5" +
+                " --trace " + quoted(dir / "t.csv") + " --out " + quoted(tmp / "res"));
+    CHECK(r.code == 1);
+    CHECK(entries(dir).empty());
+    CHECK_FALSE(fs::exists(tmp / "res"));
+}
+
+TEST_CASE("classes.csv has a row per replication and product", "[cli][products]") {
+    const TempDir tmp;
+    const auto out = tmp / "res";
+    const auto r = run_cli("run " + data("products.yaml") + " --quiet --out " + quoted(out));
+    REQUIRE(r.code == 0);
+    const auto classes = lines(read_file(out / "classes.csv"));
+    REQUIRE(classes.size() == 1 + 3 * 2);
+    CHECK(starts_with_columns(
+        classes[0],
+        {"replication", "product", "orders_created", "orders_delivered", "lead_time_mean",
+         "lead_time_p95", "on_time_rate", "customer_error_rate", "cost_per_order"}));
+    CHECK(classes[1].rfind("0,basic,", 0) == 0);
+    CHECK(classes[2].rfind("0,premium,", 0) == 0);
+    CHECK(classes[6].rfind("2,premium,", 0) == 0);
+
+    const auto per_class = column_values(classes, "orders_created");
+    const auto runs = column_values(lines(read_file(out / "runs.csv")), "orders_created");
+    REQUIRE(runs.size() == 3);
+    for (std::size_t rep = 0; rep < 3; ++rep) {
+        INFO("replication " << rep);
+        CHECK(per_class[2 * rep] + per_class[2 * rep + 1] == runs[rep]);
+        CHECK(per_class[2 * rep] > per_class[2 * rep + 1]);  // shares 0.7 / 0.3
+    }
+    // The console has a per-product table.
+    CHECK(r.out.find("Products") != std::string::npos);
+    CHECK(r.out.find("premium") != std::string::npos);
+    CHECK(r.out.find("classes.csv") != std::string::npos);
+}
+
+TEST_CASE("survey columns appear only when a sink runs a survey", "[cli][survey]") {
+    const TempDir tmp;
+    const auto with = tmp / "with";
+    const auto without = tmp / "without";
+    const auto r = run_cli("run " + data("survey.yaml") + " --quiet --out " + quoted(with));
+    REQUIRE(r.code == 0);
+    REQUIRE(
+        run_cli("run " + data("quality_line.yaml") + " --quiet --out " + quoted(without)).code ==
+        0);
+
+    const auto runs = lines(read_file(with / "runs.csv"));
+    const auto header = split_commas(runs.at(0));
+    CHECK(std::count(header.begin(), header.end(), "survey_responses") == 1);
+    CHECK(std::count(header.begin(), header.end(), "survey_error_rate") == 1);
+    CHECK(column_values(runs, "survey_responses").at(0) > 0);
+    const auto summary = read_file(with / "summary.csv");
+    CHECK(summary.find("\nsurvey_error_rate,") != std::string::npos);
+    CHECK(r.out.find("survey estimate") != std::string::npos);
+
+    CHECK(read_file(without / "runs.csv").find("survey") == std::string::npos);
+    CHECK(read_file(without / "summary.csv").find("survey") == std::string::npos);
+}
+
+TEST_CASE("warmup: auto is chosen before the run and recorded", "[cli][warmup]") {
+    const TempDir tmp;
+    const auto out = tmp / "res";
+    const auto r =
+        run_cli("run " + data("warmup_auto.yaml") + " --quiet --jobs 2 --out " + quoted(out));
+    REQUIRE(r.code == 0);
+    const auto info = run_info(out);
+    CHECK(info.at("warmup_method") == "auto-mser5");
+    const double warmup = std::stod(info.at("warmup"));
+    CHECK(warmup > 0);  // 100 orders waiting at time 0 on a 90 % loaded line
+    CHECK(warmup < 2000);
+    // Every replication used it.
+    for (const double w : column_values(lines(read_file(out / "runs.csv")), "warmup")) {
+        CHECK(w == warmup);
+    }
+    CHECK(std::regex_search(r.out, std::regex("warm-up: auto \\(MSER-5\\) → [0-9.]+ hours")));
+
+    // A fixed warm-up says so.
+    REQUIRE(run_cli("run " + data("warmup_auto.yaml") + " --quiet --set run.warmup=10 --out " +
+                    quoted(tmp / "fixed"))
+                .code == 0);
+    CHECK(run_info(tmp / "fixed").at("warmup_method") == "fixed");
+    CHECK(run_info(tmp / "fixed").at("warmup") == "10");
+}
+
+TEST_CASE("precision: the replication count is the smallest meeting the goal, for any --jobs",
+          "[cli][precision]") {
+    const TempDir tmp;
+    const auto a = tmp / "j1";
+    const auto b = tmp / "j4";
+    const auto ra =
+        run_cli("run " + data("precision.yaml") + " --quiet --jobs 1 --out " + quoted(a));
+    REQUIRE(ra.code == 0);
+    REQUIRE(
+        run_cli("run " + data("precision.yaml") + " --quiet --jobs 4 --out " + quoted(b)).code ==
+        0);
+    for (const auto* name : {"runs.csv", "stages.csv", "summary.csv", "run_info.csv"}) {
+        INFO(name);
+        CHECK(read_file(a / name) == read_file(b / name));
+    }
+
+    const auto runs = lines(read_file(a / "runs.csv"));
+    const std::size_t n = runs.size() - 1;
+    const auto values = column_values(runs, "lead_time_mean");
+    const auto needed = qosim::models::replications_needed(values, 0.25, 3);
+    REQUIRE(needed.has_value());
+    CHECK(*needed == n);
+    CHECK(n > 3);   // the goal needs more than the minimum ...
+    CHECK(n < 40);  // ... and is reached before the maximum
+    CHECK(qosim::models::ci95_half_width(values) <= 0.25);
+
+    const auto info = run_info(a);
+    CHECK(info.at("replications") == std::to_string(n));
+    CHECK(info.at("precision_metric") == "lead_time_mean");
+    CHECK(info.at("precision_goal") == "0.25");
+    CHECK(info.at("precision_reached") == "yes");
+    CHECK(std::stod(info.at("precision_half_width")) ==
+          Approx(qosim::models::ci95_half_width(values)).epsilon(1e-12));
+    CHECK(ra.out.find("reached with " + std::to_string(n) + " replications") != std::string::npos);
+
+    SECTION("--reps sets the minimum") {
+        const auto c = tmp / "min";
+        REQUIRE(run_cli("run " + data("precision.yaml") + " --quiet --reps 30 --out " + quoted(c))
+                    .code == 0);
+        CHECK(lines(read_file(c / "runs.csv")).size() == 1 + 30);
+        CHECK(run_info(c).at("precision_reached") == "yes");
+    }
+    SECTION("stops at max_replications and says so") {
+        const auto c = tmp / "max";
+        const auto r =
+            run_cli("run " + data("precision.yaml") +
+                    " --quiet --jobs 3 --set run.precision.max_replications=5 --out " + quoted(c));
+        REQUIRE(r.code == 0);
+        CHECK(lines(read_file(c / "runs.csv")).size() == 1 + 5);
+        CHECK(run_info(c).at("precision_reached") == "no");
+        CHECK(run_info(c).at("replications") == "5");
+        CHECK(r.out.find("NOT reached") != std::string::npos);
+    }
+}
+
+TEST_CASE("an order-count run reports its order count", "[cli][orders]") {
+    const TempDir tmp;
+    const auto out = tmp / "res";
+    const auto r = run_cli("run " + data("orders_mode.yaml") + " --quiet --out " + quoted(out));
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("until 300 orders concluded") != std::string::npos);
+    const auto info = run_info(out);
+    CHECK(info.at("orders") == "300");
+    CHECK(info.at("horizon").empty());
+    CHECK(info.at("time_unit") == "minute");
+    for (const double c : column_values(lines(read_file(out / "runs.csv")), "orders_concluded")) {
+        CHECK(c == 300);
+    }
+}
+
+TEST_CASE("a quality target missed on a lossy link exits 3 with --fail-on-target",
+          "[cli][targets]") {
+    const TempDir tmp;
+    const auto r = run_cli("run " + data("lossy_target.yaml") + " --quiet --fail-on-target --out " +
+                           quoted(tmp / "res"));
+    CHECK(r.code == 3);
+    CHECK(r.out.find("FAIL") != std::string::npos);
+    CHECK(read_file(tmp / "res" / "summary.csv").find(",<= 0.001,no\n") != std::string::npos);
+    CHECK(r.out.find("lost at: ship") != std::string::npos);  // attribution
+}
+
+TEST_CASE("the console report shows errors, internal errors, cost and cost of quality",
+          "[cli][console]") {
+    const TempDir tmp;
+    const auto r =
+        run_cli("run " + data("quality_line.yaml") + " --quiet --out " + quoted(tmp / "res"));
+    REQUIRE(r.code == 0);
+    for (const auto* text :
+         {"Customer-facing errors", "delivered defective (escape)", "by origin: machine",
+          "Internal errors", "defects detected", "scrapped", "Cost (per replication)",
+          "per order delivered", "cost of quality: appraisal", "internal failure",
+          "external failure", "lateness mean"}) {
+        INFO(text);
+        CHECK(r.out.find(text) != std::string::npos);
+    }
+}
+
+TEST_CASE("check prints the absorbing-chain quality analysis and the full routes", "[cli][check]") {
+    const auto r = run_cli("check " + data("quality_line.yaml"));
+    REQUIRE(r.code == 0);
+    std::smatch m;
+    REQUIRE(std::regex_search(r.out, m, std::regex(R"(P\(delivered defective\)\s+([0-9.e+-]+))")));
+    // One station damages 10 %, the inspection catches 90 % and scraps, the source remakes:
+    // P(escape) = 0.1 x 0.1 / (1 - 0.1 x 0.9).
+    CHECK(std::stod(m[1].str()) == Approx(0.01 / (1 - 0.09)).epsilon(1e-5));
+    REQUIRE(std::regex_search(r.out, m, std::regex(R"(P\(delivered good\)\s+([0-9.e+-]+))")));
+    CHECK(std::stod(m[1].str()) == Approx(0.9 / (1 - 0.09)).epsilon(1e-5));
+    REQUIRE(std::regex_search(r.out, m, std::regex(R"(expected scraps\s+([0-9.e+-]+))")));
+    CHECK(std::stod(m[1].str()) == Approx(0.09 / (1 - 0.09)).epsilon(1e-5));
+    CHECK(r.out.find("P(lost)") != std::string::npos);
+    CHECK(r.out.find("P(cancelled)") != std::string::npos);
+    CHECK(r.out.find("expected reworks") != std::string::npos);
+    CHECK(r.out.find("visits") != std::string::npos);
+    CHECK(std::regex_search(r.out, std::regex(R"(aoi\s+->\s+scrap\s+when: fail)")));
+    CHECK(std::regex_search(r.out, std::regex(R"(aoi\s+->\s+customer\s+when: pass)")));
+
+    const auto p = run_cli("check " + data("products.yaml"));
+    REQUIRE(p.code == 0);
+    CHECK(std::regex_search(p.out, std::regex(R"(machine\s+->\s+pack\s+product: premium)")));
+}
