@@ -1074,7 +1074,9 @@ ReplicationResult Pipeline::collect() {
         const StageStats& s = st.stats;
         StageResult& out = r.stages[i];
         out.arrivals = static_cast<double>(s.arrivals);
-        out.departures = static_cast<double>(s.departures);
+        // A sink's deliveries leave the system there: its departures are its arrivals.
+        out.departures =
+            static_cast<double>(st.type == StageType::sink ? s.arrivals : s.departures);
         out.lost = static_cast<double>(s.lost);
         out.defects_introduced = static_cast<double>(s.defects_introduced);
         out.defects_detected = static_cast<double>(s.defects_detected);
