@@ -1,5 +1,6 @@
 // qosim entry point: parses the command line and maps every error to its exit code, in one place.
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
         return kExitUsage;
     } catch (const qosim::models::RunLimitError& e) {
         std::cerr << "qosim: run stopped: " << e.what() << '\n';
+        return kExitError;
+    } catch (const std::filesystem::filesystem_error& e) {
+        std::cerr << "qosim: cannot write the results: " << e.what() << '\n';
         return kExitError;
     } catch (const std::exception& e) {
         std::cerr << "qosim: internal error: " << e.what() << '\n';

@@ -45,9 +45,20 @@ const CLI::Validator kAtLeastOne(
 
 /// Fails early, before anything is computed or written, when `path` cannot become a directory.
 void check_out_dir(const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
     std::error_code ec;
-    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
         throw UsageError(cat({"--out ", dir.string(), ": exists and is not a directory"}));
+    }
+    // Fail before simulating when the directory could not be created or written: the
+    // nearest existing ancestor must be a writable directory.
+    fs::path probe = fs::absolute(dir, ec);
+    while (!probe.empty() && !fs::exists(probe, ec) && probe.has_parent_path() &&
+           probe.parent_path() != probe)
+        probe = probe.parent_path();
+    if (!fs::is_directory(probe, ec) || ::access(probe.c_str(), W_OK) != 0) {
+        throw UsageError(cat({"--out ", dir.string(), ": cannot create or write it (",
+                              probe.string(), " is not a writable directory)"}));
     }
 }
 
@@ -205,6 +216,16 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     app.set_version_flag("--version", std::string("qosim ") + QOSIM_VERSION,
                          "Print the version and exit");
     app.require_subcommand(1);
+    // Commands of the contract that this version does not have yet: a clear message, exit 2.
+    for (const char* planned : {"sweep", "compare"}) {
+        CLI::App* sub = app.add_subcommand(
+            planned, cat({"(planned: not supported by this version yet, SPEC §1)"}));
+        sub->allow_extras();
+        sub->callback([planned] {
+            throw UsageError(cat({"qosim ", planned, " ", detail::kNotSupported,
+                                  "; use `qosim run` with --set for one variant at a time"}));
+        });
+    }
     app.footer(
         "Exit codes: 0 success, 1 run limit or internal error, 2 invalid scenario or usage\n"
         "(nothing written), 3 a target was missed with --fail-on-target.\n"

@@ -243,9 +243,7 @@ std::string run_info_csv(const models::Scenario& scenario, const RunOutcome& out
             .count(static_cast<double>(p->max_replications))
             .end_row();
     }
-    csv.text("lead_time_quantile_rel_error")
-        .number(sim::QuantileSketch().relative_error())
-        .end_row();
+    csv.text("lead_time_quantile_rel_error").number(models::kQuantileRelError).end_row();
     if (outcome.timeseries_window) {
         csv.text("timeseries_window").number(*outcome.timeseries_window).end_row();
     }

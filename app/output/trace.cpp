@@ -1,9 +1,12 @@
 // `--trace FILE`: per-replication part files written by the workers, joined atomically at the end.
 #include "app/output/trace.hpp"
 
+#include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
+#include <unistd.h>
 
 #include "app/output/csv.hpp"
 #include "app/output/text.hpp"
@@ -65,13 +68,43 @@ private:
     bool failed_ = false;
 };
 
+namespace {
+
+// Part files to delete when the process is interrupted (SIGINT, SIGTERM), so a killed run
+// leaves no half-written trace behind. The paths are prepared before any worker starts and
+// never change while the handler is installed; the handler only calls unlink(), which is
+// async-signal-safe, then re-raises the signal with its default action.
+const std::vector<std::string>* interrupted_parts = nullptr;
+
+extern "C" void remove_parts_on_signal(int sig) {
+    if (interrupted_parts != nullptr)
+        for (const std::string& path : *interrupted_parts) ::unlink(path.c_str());
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+}
+
+}  // namespace
+
 TraceParts::TraceParts(std::filesystem::path target, const models::Scenario& scenario)
     : target_(std::move(target)) {
     stage_names_.reserve(scenario.stages.size());
     for (const auto& s : scenario.stages) stage_names_.push_back(quote_field(s.name));
+    const int most = scenario.run.precision ? std::max(scenario.run.precision->max_replications,
+                                                       scenario.run.replications)
+                                            : scenario.run.replications;
+    for (int r = 0; r < most; ++r)
+        signal_paths_.push_back(part_path(static_cast<std::size_t>(r)).string());
+    interrupted_parts = &signal_paths_;
+    previous_int_ = std::signal(SIGINT, remove_parts_on_signal);
+    previous_term_ = std::signal(SIGTERM, remove_parts_on_signal);
 }
 
-TraceParts::~TraceParts() { remove_parts(); }
+TraceParts::~TraceParts() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+    interrupted_parts = nullptr;
+    remove_parts();
+}
 
 std::filesystem::path TraceParts::part_path(std::size_t replication) const {
     return target_.parent_path() /

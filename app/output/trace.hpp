@@ -51,10 +51,13 @@ private:
     void remove_parts() noexcept;
 
     std::filesystem::path target_;
-    std::vector<std::string> stage_names_;  ///< already CSV-quoted
-    std::mutex mutex_;                      ///< guards opened_ and failed_
-    std::vector<bool> opened_;              ///< by replication: a part file may exist
-    std::vector<bool> failed_;              ///< by replication: a write failed
+    std::vector<std::string> stage_names_;   ///< already CSV-quoted
+    std::vector<std::string> signal_paths_;  ///< every possible part, for the signal handler
+    void (*previous_int_)(int) = nullptr;
+    void (*previous_term_)(int) = nullptr;
+    std::mutex mutex_;          ///< guards opened_ and failed_
+    std::vector<bool> opened_;  ///< by replication: a part file may exist
+    std::vector<bool> failed_;  ///< by replication: a write failed
 };
 
 }  // namespace qosim::app

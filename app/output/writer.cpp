@@ -1,6 +1,7 @@
 // Output files: atomic writes (temp file + rename) and the set of files a run leaves behind.
 #include "app/output/writer.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
@@ -55,6 +56,14 @@ std::vector<std::filesystem::path> write_run_outputs(
         const auto path = dir / name;
         write_file_atomic(path, text);
         written.push_back(path);
+    }
+    // A reused directory must not keep optional files of an earlier, different run.
+    for (const char* optional : {"classes.csv", "timeseries.csv"}) {
+        const bool wrote = std::any_of(files.begin(), files.end(), [&](const auto& f) {
+            return std::string(f.first) == optional;
+        });
+        std::error_code ignored;
+        if (!wrote) std::filesystem::remove(dir / optional, ignored);
     }
     return written;
 }

@@ -49,7 +49,7 @@ struct StageStats {
     sim::TimeWeighted on;       ///< staffed servers: on shift, or off shift finishing a job
     sim::TimeWeighted queue;    ///< units waiting
     sim::Tally wait;
-    sim::QuantileSketch wait_q;
+    sim::QuantileSketch wait_q{kQuantileRelError};
 };
 
 /// One server of a station.
@@ -81,7 +81,7 @@ struct ClassStats {
     double busy_time = 0.0;    ///< service time its units took
     double direct_cost = 0.0;  ///< busy-time, per-unit and penalty cost of its units
     sim::Tally lead;
-    sim::QuantileSketch lead_q;
+    sim::QuantileSketch lead_q{kQuantileRelError};
 };
 
 /// Run-time state of one stage; only the members of its type are used.
@@ -237,9 +237,9 @@ private:
     std::uint64_t late_ = 0;
     std::uint64_t customer_errors_ = 0;
     sim::Tally lead_time_;
-    sim::QuantileSketch lead_time_q_;
+    sim::QuantileSketch lead_time_q_{kQuantileRelError};
     sim::Tally lateness_;
-    sim::QuantileSketch lateness_q_;
+    sim::QuantileSketch lateness_q_{kQuantileRelError};
     sim::TimeWeighted wip_;
     std::uint64_t survey_responses_ = 0;
     std::uint64_t survey_errors_ = 0;

@@ -6,6 +6,10 @@
 
 namespace qosim::models {
 
+/// Relative error bound of every reported quantile (lead time, lateness, waits): a value v
+/// reported for quantile q satisfies |v - x_q| <= kQuantileRelError * x_q.
+inline constexpr double kQuantileRelError = 0.001;
+
 /// Per-stage figures of one replication (stages.csv). Field names spell the SPEC columns.
 struct StageResult {
     double arrivals = 0;    ///< units that entered after warm-up

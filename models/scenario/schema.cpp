@@ -127,8 +127,8 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .range(ge(0))
         .choices("auto")
         .unit("time")
-        .help("statistics before this time are discarded; must be < horizon; `auto` picks "
-              "it per replication by MSER-5 on lead times"),
+        .help("statistics before this time are discarded; must be < horizon; `auto` runs "
+              "five pilot replications and uses the largest MSER-5 truncation for all"),
     key("run.replications", KeyType::integer)
         .default_value("10")
         .range(ge(1))

@@ -209,7 +209,7 @@ TEST_CASE("run writes the four CSV files with the SPEC columns", "[cli]") {
                                            "horizon", "orders", "warmup", "warmup_method",
                                            "lead_time_quantile_rel_error", "overrides"});
     CHECK(read_file(out / "run_info.csv").find("\nwarmup_method,fixed\n") != std::string::npos);
-    CHECK(read_file(out / "run_info.csv").find("\nlead_time_quantile_rel_error,0.005\n") !=
+    CHECK(read_file(out / "run_info.csv").find("\nlead_time_quantile_rel_error,0.001\n") !=
           std::string::npos);
     // Without products, surveys or --timeseries those files and columns are absent.
     CHECK_FALSE(fs::exists(out / "classes.csv"));

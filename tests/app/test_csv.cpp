@@ -256,7 +256,7 @@ TEST_CASE("run_info.csv records how the results were made", "[csv]") {
                                         "orders,\n"
                                         "warmup,200.5\n"
                                         "warmup_method,fixed\n"
-                                        "lead_time_quantile_rel_error,0.005\n"
+                                        "lead_time_quantile_rel_error,0.001\n"
                                         "overrides,stages.smt.servers=3;run.seed=5\n");
 
     // Orders mode, automatic warm-up, precision, time series and trace.
@@ -285,7 +285,7 @@ TEST_CASE("run_info.csv records how the results were made", "[csv]") {
                                                  "precision_half_width,0.25\n"
                                                  "precision_min_replications,3\n"
                                                  "precision_max_replications,40\n"
-                                                 "lead_time_quantile_rel_error,0.005\n"
+                                                 "lead_time_quantile_rel_error,0.001\n"
                                                  "timeseries_window,50\n"
                                                  "trace,t.csv\n"
                                                  "overrides,stages.smt.servers=3;run.seed=5\n");

@@ -69,7 +69,7 @@ TEST_CASE("cost totals reconcile to the cent with a hand computation", "[engine]
     // delivery: every order 0.1 h late
     CHECK(r.on_time_rate == 0.0);
     CHECK(r.lateness_mean == Approx(0.1));
-    CHECK(r.lateness_p95 == Approx(0.1).epsilon(0.005));
+    CHECK(r.lateness_p95 == Approx(0.1).epsilon(0.001));
 }
 
 TEST_CASE("the same costs in minutes convert per-hour rates", "[engine][cost]") {
