@@ -65,6 +65,13 @@ RouteTable make_table(const std::vector<Route>& routes, RouteWhen when, bool fil
     return t;
 }
 
+// Index of the first cumulative share above u (u in [0, 1)); the last share is exactly 1.
+std::size_t pick(const std::vector<double>& cum, double u) {
+    std::size_t i = 0;
+    while (u >= cum[i] && i + 1 < cum.size()) ++i;
+    return i;
+}
+
 bool has_when(const std::vector<Route>& routes, RouteWhen when) {
     return std::any_of(routes.begin(), routes.end(),
                        [&](const Route& r) { return r.when == when; });
@@ -316,10 +323,7 @@ void Pipeline::on_source(std::uint32_t s) {
 // The product class of a new order of source `st` (0 when it has no products).
 std::uint32_t Pipeline::draw_class(const StageState& st, sim::RandomStream& rng) const {
     if (st.product_ids.empty()) return static_cast<std::uint32_t>(scenario_.products.size());
-    const double u = rng.uniform01();
-    std::size_t k = 0;
-    while (u >= st.product_cum[k] && k + 1 < st.product_cum.size()) ++k;
-    return st.product_ids[k];
+    return st.product_ids[pick(st.product_cum, rng.uniform01())];
 }
 
 // Fills in a new order of `source` (its class already set), drawing its due date from `rng`.
@@ -582,10 +586,7 @@ void Pipeline::damage(std::uint32_t s, OrderId id) {
 
 std::uint32_t Pipeline::choose(StageState& st, const RouteTable& table) {
     if (table.to.size() == 1) return table.to.front();  // no draw: keeps streams aligned
-    const double u = st.route_rng.uniform01();
-    std::size_t i = 0;
-    while (u >= table.cum[i] && i + 1 < table.cum.size()) ++i;
-    return table.to[i];
+    return table.to[pick(table.cum, st.route_rng.uniform01())];
 }
 
 bool Pipeline::can_accept(std::uint32_t s) const {
