@@ -371,3 +371,12 @@ TEST_CASE("check prints the absorbing-chain quality analysis and the full routes
     REQUIRE(p.code == 0);
     CHECK(std::regex_search(p.out, std::regex(R"(machine\s+->\s+pack\s+product: premium)")));
 }
+
+TEST_CASE("check warns about stations near saturation", "[cli][check]") {
+    const auto hot = run_cli("check " + data("high_load.yaml"));
+    CHECK(hot.code == 0);
+    CHECK_THAT(hot.err, Catch::Contains("'m' runs at 97 % utilization"));
+    const auto calm = run_cli("check " + data("mm1.yaml"));
+    CHECK(calm.code == 0);
+    CHECK_THAT(calm.err, !Catch::Contains("utilization"));
+}
