@@ -204,6 +204,27 @@ std::optional<double> Reader::number(const Cursor& c) {
     return x;
 }
 
+// A whole number (written as an integer or a whole float such as 1e6) within the key's range;
+// reports and returns none otherwise. Shared by the unsigned and signed readers.
+std::optional<double> Reader::whole_number(const Cursor& c) {
+    const RawNode& n = *c.node;
+    const auto x = n.is_scalar() ? parse_number(n.scalar) : std::nullopt;
+    if (!x || !std::isfinite(*x)) {
+        error(c.loc, c.path, "must be a whole number, got " + n.describe(), key_hint(c));
+        return std::nullopt;
+    }
+    if (std::floor(*x) != *x) {
+        error(c.loc, c.path, "must be a whole number, got " + n.scalar, key_hint(c));
+        return std::nullopt;
+    }
+    if (c.key != nullptr && !c.key->range.contains(*x)) {
+        error(c.loc, c.path, "must be " + c.key->range.describe() + ", got " + n.scalar,
+              key_hint(c));
+        return std::nullopt;
+    }
+    return x;
+}
+
 std::optional<std::uint64_t> Reader::integer(const Cursor& c) {
     if (!require(c)) {
         const auto d = parse_default(c);
@@ -225,20 +246,8 @@ std::optional<std::uint64_t> Reader::integer(const Cursor& c) {
             return v;
         }
     }
-    const auto x = n.is_scalar() ? parse_number(n.scalar) : std::nullopt;
-    if (!x || !std::isfinite(*x)) {
-        error(c.loc, c.path, "must be a whole number, got " + n.describe(), key_hint(c));
-        return std::nullopt;
-    }
-    if (std::floor(*x) != *x) {
-        error(c.loc, c.path, "must be a whole number, got " + n.scalar, key_hint(c));
-        return std::nullopt;
-    }
-    if (c.key != nullptr && !c.key->range.contains(*x)) {
-        error(c.loc, c.path, "must be " + c.key->range.describe() + ", got " + n.scalar,
-              key_hint(c));
-        return std::nullopt;
-    }
+    const auto x = whole_number(c);
+    if (!x) return std::nullopt;
     if (*x < 0 || *x >= 18446744073709551616.0) {
         error(c.loc, c.path, "must be a whole number from 0 to 2^64-1, got " + n.scalar,
               key_hint(c));
@@ -254,20 +263,8 @@ std::optional<std::int64_t> Reader::signed_integer(const Cursor& c) {
     }
     if (reject_reserved_value(c)) return std::nullopt;
     const RawNode& n = *c.node;
-    const auto x = n.is_scalar() ? parse_number(n.scalar) : std::nullopt;
-    if (!x || !std::isfinite(*x)) {
-        error(c.loc, c.path, "must be a whole number, got " + n.describe(), key_hint(c));
-        return std::nullopt;
-    }
-    if (std::floor(*x) != *x) {
-        error(c.loc, c.path, "must be a whole number, got " + n.scalar, key_hint(c));
-        return std::nullopt;
-    }
-    if (c.key != nullptr && !c.key->range.contains(*x)) {
-        error(c.loc, c.path, "must be " + c.key->range.describe() + ", got " + n.scalar,
-              key_hint(c));
-        return std::nullopt;
-    }
+    const auto x = whole_number(c);
+    if (!x) return std::nullopt;
     constexpr double kLimit = 9007199254740992.0;  // 2^53: every whole double up to it is exact
     if (std::abs(*x) > kLimit) {
         error(c.loc, c.path, "must be a whole number from -2^53 to 2^53, got " + n.scalar,

@@ -75,6 +75,7 @@ public:
     /// A whole number that may be negative (written as -2 or 1e3), within the key's range and
     /// within [-2^53, 2^53]; default when absent.
     std::optional<std::int64_t> signed_integer(const Cursor& c);
+    std::optional<double> whole_number(const Cursor& c);  ///< shared by the integer readers
 
     /// true | false; default when absent.
     std::optional<bool> boolean(const Cursor& c);
