@@ -39,10 +39,12 @@ routes:
     const auto a = estimate_of(results, [](auto& r) { return r.stages[1].availability; });
     INFO("availability " << a.mean << " +- " << a.half_width << " exact " << 50.0 / 55.0);
     CHECK(a.covers(50.0 / 55.0));
-    for (const auto& r : results) {
-        CHECK(r.stages[1].breakdowns > 0);
-        CHECK(r.stages[1].downtime == Approx((1 - r.stages[1].availability) * r.observed_time));
-    }
+    // Downtime per breakdown is the mean repair time (5), measured independently of the
+    // availability figure.
+    const auto repair =
+        estimate_of(results, [](auto& r) { return r.stages[1].downtime / r.stages[1].breakdowns; });
+    INFO("downtime per breakdown " << repair.mean << " +- " << repair.half_width);
+    CHECK(repair.covers(5.0));
 }
 
 TEST_CASE("M/M/1 with preemptive-resume breakdowns in busy time is M/G/1 on completion times",
