@@ -11,5 +11,5 @@ name="${name%.*}"
 
 scripts/setup.sh
 cmake --preset release
-cmake --build --preset release -j2
+cmake --build --preset release -j2 --target qosim   # only what it runs
 build/release/app/qosim run "$scenario" --out "out/$name"

@@ -15,6 +15,7 @@ packages=(
     catch2
     libcli11-dev
     clang-format
+    python3
 )
 
 missing=()
