@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "models/run/metrics.hpp"
+#include "models/run/replication.hpp"
 #include "sim/statistics.hpp"
 
 namespace qosim::app {
@@ -208,6 +209,7 @@ std::string run_info_csv(const models::Scenario& scenario, const RunOutcome& out
     CsvBuilder csv;
     csv.text("key").text("value").end_row();
     csv.text("qosim_version").text(QOSIM_VERSION).end_row();
+    csv.text("stream_version").count(models::kStreamVersion).end_row();
     csv.text("scenario_name").text(scenario.name).end_row();
     csv.text("scenario_file").text(scenario.file).end_row();
     csv.text("scenario_hash").text(format_hash(scenario.content_hash)).end_row();

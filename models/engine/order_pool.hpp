@@ -15,7 +15,7 @@ inline constexpr std::uint32_t kNoStage = std::numeric_limits<std::uint32_t>::ma
 /// What a unit on a link is doing; the link's event for it means the next step of this.
 enum class LinkPhase : std::uint8_t { travelling, awaiting_resend, vanishing };
 
-/// One order in flight. 56 bytes.
+/// One order in flight. 56 bytes (52 used).
 struct Order {
     double created = 0.0;  ///< creation time (kept through remakes)
     double due = 0.0;      ///< due date; +infinity when the order has none
@@ -24,7 +24,6 @@ struct Order {
     std::int32_t priority = 0;
     std::uint32_t source = 0;                ///< stage index of the source that created it
     std::uint32_t defect_origin = kNoStage;  ///< stage that made it defective; none when good
-    std::uint32_t first_stage = kNoStage;    ///< where it entered the line (remakes restart here)
     std::uint32_t attempts = 0;              ///< link re-sends so far on the current link
     std::uint32_t cls = 0;                   ///< product index; products.size() = no product
     std::uint64_t serial = 0;                ///< creation number within the replication (trace)

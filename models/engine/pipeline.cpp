@@ -38,45 +38,6 @@ constexpr const char* kInitialWip = "initial_wip";
 // Lead-time batches kept for MSER-5 before neighbours are merged (memory stays bounded).
 constexpr std::size_t kMaxBatches = 4096;
 
-// The routes a product class takes out of a stage: its own (`product:`) if it has any there,
-// otherwise the shared routes without `product`.
-std::vector<Route> routes_for(const std::vector<Route>& routes,
-                              std::optional<std::size_t> product) {
-    std::vector<Route> own, shared;
-    for (const Route& r : routes) {
-        if (!r.product)
-            shared.push_back(r);
-        else if (product && *r.product == *product)
-            own.push_back(r);
-    }
-    return own.empty() ? shared : own;
-}
-
-RouteTable make_table(const std::vector<Route>& routes, RouteWhen when, bool filter) {
-    RouteTable t;
-    double cum = 0.0;
-    for (const Route& r : routes) {
-        if (filter && r.when != when) continue;
-        cum += r.prob;
-        t.to.push_back(r.to == kScrapTarget ? kScrap : static_cast<std::uint32_t>(r.to));
-        t.cum.push_back(cum);
-    }
-    if (!t.cum.empty()) t.cum.back() = 1.0;  // absorb rounding
-    return t;
-}
-
-// Index of the first cumulative share above u (u in [0, 1)); the last share is exactly 1.
-std::size_t pick(const std::vector<double>& cum, double u) {
-    std::size_t i = 0;
-    while (u >= cum[i] && i + 1 < cum.size()) ++i;
-    return i;
-}
-
-bool has_when(const std::vector<Route>& routes, RouteWhen when) {
-    return std::any_of(routes.begin(), routes.end(),
-                       [&](const Route& r) { return r.when == when; });
-}
-
 // Number of servers on shift at `phase` (within one cycle): windows are [from, to).
 int servers_at(const Shifts& shifts, double phase) {
     for (const ShiftWindow& w : shifts.windows)
@@ -89,6 +50,7 @@ int servers_at(const Shifts& shifts, double phase) {
 Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uint64_t seed,
                    const RunOptions& options)
     : scenario_(scenario),
+      routing_(scenario),
       options_(options),
       replication_(replication),
       seed_(seed),
@@ -108,23 +70,9 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
         st.is_station = spec.type == StageType::station || spec.type == StageType::inspection;
         st.is_repair = spec.type == StageType::station && spec.repairs;
         for (std::size_t c = 0; c < classes; ++c) {
-            std::optional<std::size_t> product;
-            if (c < scenario.products.size()) product = c;
-            const std::vector<Route> mine = routes_for(spec.routes, product);
-            if (spec.type == StageType::inspection) {
-                // Routes with a matching `when` win; routes without one serve both outcomes.
-                const bool pass = has_when(mine, RouteWhen::pass);
-                const bool fail = has_when(mine, RouteWhen::fail);
-                st.routes.push_back(
-                    make_table(mine, pass ? RouteWhen::pass : RouteWhen::any, true));
-                st.fail_routes.push_back(
-                    make_table(mine, fail ? RouteWhen::fail : RouteWhen::any, true));
-            } else {
-                st.routes.push_back(make_table(mine, RouteWhen::any, false));
-            }
             const sim::Distribution* service = &spec.service;
             for (const auto& [p, dist] : spec.service_by_product)
-                if (product && p == *product) service = &dist;
+                if (p == c) service = &dist;
             st.service_by_class.push_back(service);
         }
         st.route_rng = sim::RandomStream(seed, replication, spec.name, kRouting);
@@ -137,14 +85,13 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
             st.arrival_timer = events_.make_timer();
             st.product_rng = sim::RandomStream(seed, replication, spec.name, kProducts);
             {
-                double cum = 0.0;
+                std::vector<double> shares;
                 for (std::size_t p = 0; p < scenario.products.size(); ++p) {
                     if (scenario.products[p].source != i) continue;
-                    cum += scenario.products[p].share;
                     st.product_ids.push_back(static_cast<std::uint32_t>(p));
-                    st.product_cum.push_back(cum);
+                    shares.push_back(scenario.products[p].share);
                 }
-                if (!st.product_cum.empty()) st.product_cum.back() = 1.0;
+                st.product_cum = cumulative_shares(shares);
             }
             break;
         case StageType::station:
@@ -317,13 +264,13 @@ void Pipeline::on_source(std::uint32_t s) {
     orders_[id].cls = draw_class(st, st.product_rng);
     create_order(s, id, st.due_rng);
     ++st.stats.departures;
-    enter(orders_[id].first_stage, id);
+    enter(choose(s, routing_.table(s, orders_[id].cls)), id);
 }
 
 // The product class of a new order of source `st` (0 when it has no products).
 std::uint32_t Pipeline::draw_class(const StageState& st, sim::RandomStream& rng) const {
     if (st.product_ids.empty()) return static_cast<std::uint32_t>(scenario_.products.size());
-    return st.product_ids[pick(st.product_cum, rng.uniform01())];
+    return st.product_ids[pick_cumulative(st.product_cum, rng.uniform01())];
 }
 
 // Fills in a new order of `source` (its class already set), drawing its due date from `rng`.
@@ -343,7 +290,6 @@ void Pipeline::create_order(std::uint32_t source, OrderId id, sim::RandomStream&
     o.defect_origin = kNoStage;
     o.attempts = 0;
     o.serial = created_total_++;
-    o.first_stage = choose(st, st.routes[o.cls]);
     ++created_;
     cum_created_ += 1;
     if (ClassStats* c = class_of(id)) ++c->created;
@@ -376,7 +322,8 @@ void Pipeline::on_service_done(std::uint32_t s, std::uint32_t k) {
                 trace(id, s, "false_alarm");
             }
         }
-        forward(s, Sender{s, k}, id, fail ? st.fail_routes[o.cls] : st.routes[o.cls]);
+        forward(s, Sender{s, k}, id,
+                routing_.table(s, o.cls, fail ? Outcome::fail : Outcome::pass));
         return;
     }
     if (st.spec->repairs && o.defective()) {
@@ -385,7 +332,7 @@ void Pipeline::on_service_done(std::uint32_t s, std::uint32_t k) {
         trace(id, s, "repaired");
     }
     damage(s, id);
-    forward(s, Sender{s, k}, id, st.routes[o.cls]);
+    forward(s, Sender{s, k}, id, routing_.table(s, o.cls));
 }
 
 void Pipeline::on_failure(std::uint32_t s, std::uint32_t k) {
@@ -426,7 +373,7 @@ void Pipeline::on_link_event(std::uint32_t s, OrderId id) {
         return;
     case LinkPhase::travelling:
         damage(s, id);
-        forward(s, Sender{s, id}, id, st.routes[o.cls]);
+        forward(s, Sender{s, id}, id, routing_.table(s, o.cls));
         return;
     }
 }
@@ -584,9 +531,9 @@ void Pipeline::damage(std::uint32_t s, OrderId id) {
 
 // --- flow of units ----------------------------------------------------------------------------
 
-std::uint32_t Pipeline::choose(StageState& st, const RouteTable& table) {
-    if (table.to.size() == 1) return table.to.front();  // no draw: keeps streams aligned
-    return table.to[pick(table.cum, st.route_rng.uniform01())];
+std::uint32_t Pipeline::choose(std::uint32_t s, const RouteTable& table) {
+    if (table.single()) return table.to.front();  // no draw: keeps streams aligned
+    return table.to[table.pick(stages_[s].route_rng.uniform01())];
 }
 
 bool Pipeline::can_accept(std::uint32_t s) const {
@@ -596,7 +543,7 @@ bool Pipeline::can_accept(std::uint32_t s) const {
 }
 
 void Pipeline::enter(std::uint32_t s, OrderId order) {
-    if (s == kScrap) {
+    if (s == kScrapStage) {
         scrap(orders_[order].source, order);
     } else if (can_accept(s)) {
         accept(s, order);
@@ -684,8 +631,8 @@ void Pipeline::start_service(std::uint32_t s, std::uint32_t k, OrderId order) {
 
 void Pipeline::forward(std::uint32_t from, Sender sender, OrderId order, const RouteTable& table) {
     StageState& st = stages_[from];
-    const std::uint32_t to = choose(st, table);
-    if (to == kScrap) {
+    const std::uint32_t to = choose(from, table);
+    if (to == kScrapStage) {
         release(sender);
         scrap(from, order);
         refill(from);
@@ -769,15 +716,16 @@ void Pipeline::scrap(std::uint32_t at_stage, OrderId id) {
         cancel(id);
         return;
     }
-    // Remake: a fresh unit starts again at the first stage this order went to, keeping its
-    // creation time and due date (no new routing draw, so other orders' routes are unchanged).
+    // Remake (SPEC §3): a fresh, good unit re-enters through its source's routes with a fresh
+    // draw from the source's routing stream, keeping its creation time, due date and product.
     o.defect_origin = kNoStage;
-    if (o.first_stage == kScrap) {
-        cancel(id);  // validation forbids it; never loop
+    const std::uint32_t to = choose(o.source, routing_.remake_routes(o.source, o.cls));
+    if (to == kScrapStage) {
+        cancel(id);  // validation forbids scrap routes out of a source; never loop
         return;
     }
     trace(id, o.source, "remade");
-    enter(o.first_stage, id);
+    enter(to, id);
 }
 
 void Pipeline::deliver(std::uint32_t sink, OrderId id) {

@@ -9,6 +9,7 @@
 #include "models/engine/ring.hpp"
 #include "models/run/replication.hpp"
 #include "models/run/result.hpp"
+#include "models/scenario/routing.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/random.hpp"
@@ -16,19 +17,10 @@
 
 namespace qosim::models::detail {
 
-/// Route target meaning the built-in scrap stage.
-inline constexpr std::uint32_t kScrap = kNoStage - 1;
-
 /// Who holds a finished unit that could not move on because the next queue was full.
 struct Sender {
     std::uint32_t stage;
     std::uint32_t slot;  ///< server index (station) or order id (link)
-};
-
-/// A route table: targets and cumulative probabilities, in file order.
-struct RouteTable {
-    std::vector<std::uint32_t> to;
-    std::vector<double> cum;
 };
 
 /// Statistics of one stage since the end of warm-up.
@@ -90,10 +82,6 @@ struct StageState {
     StageType type = StageType::station;
     bool is_station = false;  ///< station or inspection
     bool is_repair = false;   ///< repairs: true (internal-failure cost)
-    /// Route tables per product class: every route (pass routes for an inspection) ...
-    std::vector<RouteTable> routes;
-    /// ... and, for an inspection, where failed units go.
-    std::vector<RouteTable> fail_routes;
     std::vector<const sim::Distribution*> service_by_class;  ///< station: per product class
     // source: its products' indices and cumulative shares (empty: no products)
     std::vector<std::uint32_t> product_ids;
@@ -187,7 +175,9 @@ private:
     void record_lead_time(double lead);
     void lose(std::uint32_t at_stage, OrderId order);
     void cancel(OrderId order);
-    [[nodiscard]] std::uint32_t choose(StageState& st, const RouteTable& table);
+    /// Draws where a unit leaving stage `s` goes (from its routing stream; no draw when the
+    /// table has a single target).
+    [[nodiscard]] std::uint32_t choose(std::uint32_t s, const RouteTable& table);
     void conclude(OrderId id, bool error, std::uint32_t sink);  ///< counts + survey
     void trace(OrderId id, std::uint32_t stage, const char* event);
 
@@ -211,6 +201,7 @@ private:
     }
 
     const Scenario& scenario_;
+    Routing routing_;  ///< the route tables (SPEC §3), shared with the static analysis
     RunOptions options_;
     std::uint64_t replication_;
     std::uint64_t seed_;

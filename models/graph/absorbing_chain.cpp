@@ -12,6 +12,7 @@
 #include <Eigen/Dense>
 
 #include "models/graph/order_classes.hpp"
+#include "models/scenario/routing.hpp"
 
 namespace qosim::models {
 namespace {
@@ -100,8 +101,12 @@ std::string class_words(const Scenario& sc, const OrderClass& c) {
 /// Builds the transitions of one order class's chain on demand.
 class ChainBuilder {
 public:
-    ChainBuilder(const Scenario& sc, const OrderClass& c)
-        : sc_(sc), source_(c.source), product_(c.product) {}
+    ChainBuilder(const Scenario& sc, const Routing& routing, const OrderClass& c)
+        : sc_(sc),
+          routing_(routing),
+          source_(c.source),
+          product_(c.product),
+          cls_(routing.class_of(c.product)) {}
 
     [[nodiscard]] StateOut build(std::size_t state) const {
         const std::size_t i = state / 2;
@@ -109,23 +114,23 @@ public:
         const StageSpec& s = sc_.stages[i];
         StateOut out;
         switch (s.type) {
-        case StageType::source: route_out(out, i, RouteWhen::any, d, 1.0); break;
+        case StageType::source: route_out(out, i, Outcome::pass, d, 1.0); break;
         case StageType::station: {
             const bool repaired = s.repairs && d;
             if (repaired) out.rework = 1.0;
             if (d && !repaired) {
-                route_out(out, i, RouteWhen::any, true, 1.0);
+                route_out(out, i, Outcome::pass, true, 1.0);
             } else {
                 out.defect = s.defect_prob;
-                route_out(out, i, RouteWhen::any, true, s.defect_prob);
-                route_out(out, i, RouteWhen::any, false, 1.0 - s.defect_prob);
+                route_out(out, i, Outcome::pass, true, s.defect_prob);
+                route_out(out, i, Outcome::pass, false, 1.0 - s.defect_prob);
             }
             break;
         }
         case StageType::inspection: {
             const double fail = d ? s.detect_prob : s.false_alarm_prob;
-            route_out(out, i, RouteWhen::fail, d, fail);
-            route_out(out, i, RouteWhen::pass, d, 1.0 - fail);
+            route_out(out, i, Outcome::fail, d, fail);
+            route_out(out, i, Outcome::pass, d, 1.0 - fail);
             break;
         }
         case StageType::link: {
@@ -133,11 +138,11 @@ public:
             if (lost > 0.0) out.steps.push_back({true, lost_index(sc_.stages.size()), lost, false});
             const double arrive = 1.0 - lost;
             if (d) {
-                route_out(out, i, RouteWhen::any, true, arrive);
+                route_out(out, i, Outcome::pass, true, arrive);
             } else {
                 out.defect = arrive * s.damage_prob;
-                route_out(out, i, RouteWhen::any, true, arrive * s.damage_prob);
-                route_out(out, i, RouteWhen::any, false, arrive * (1.0 - s.damage_prob));
+                route_out(out, i, Outcome::pass, true, arrive * s.damage_prob);
+                route_out(out, i, Outcome::pass, false, arrive * (1.0 - s.damage_prob));
             }
             break;
         }
@@ -147,37 +152,16 @@ public:
     }
 
 private:
-    // The routes a unit of this class leaving stage i with this outcome may take, among those
-    // its product takes (routes_taken): for an inspection, those with `when == outcome`, else
-    // its `when: any` routes; for other stages, all of them.
-    [[nodiscard]] std::vector<const Route*> group(std::size_t i, RouteWhen outcome) const {
-        const StageSpec& s = sc_.stages[i];
-        const std::vector<const Route*> taken = routes_taken(s, product_);
-        if (s.type == StageType::inspection && outcome != RouteWhen::any) {
-            std::vector<const Route*> routes;
-            for (const Route* r : taken) {
-                if (r->when == outcome) routes.push_back(r);
-            }
-            if (!routes.empty()) return routes;
-            for (const Route* r : taken) {
-                if (r->when == RouteWhen::any) routes.push_back(r);
-            }
-            return routes;
-        }
-        return taken;
-    }
-
-    // Sends probability `mass` of units leaving stage i with defect flag d along its routes.
-    void route_out(StateOut& out, std::size_t i, RouteWhen outcome, bool d, double mass) const {
+    // Sends probability `mass` of units leaving stage i with defect flag d along the routes of
+    // `outcome` that this class takes (Routing: the engine's own tables).
+    void route_out(StateOut& out, std::size_t i, Outcome outcome, bool d, double mass) const {
         if (!(mass > 0.0)) return;
-        const std::vector<const Route*> routes = group(i, outcome);
-        double sum = 0.0;
-        for (const Route* r : routes) sum += r->prob;
-        if (!(sum > 0.0)) {
+        const RouteTable& table = routing_.table(i, cls_, outcome);
+        if (table.empty()) {
             const StageSpec& s = sc_.stages[i];
             std::string what = "stage " + s.name + " has no route out";
             if (s.type == StageType::inspection) {
-                what += std::string(" for outcome ") + to_string(outcome);
+                what += std::string(" for outcome ") + (outcome == Outcome::pass ? "pass" : "fail");
             }
             if (product_) what += " for product " + sc_.products[*product_].name;
             throw std::invalid_argument("quality analysis: " + what +
@@ -185,27 +169,31 @@ private:
         }
         const std::size_t n = sc_.stages.size();
         const std::size_t flag = d ? 1 : 0;
-        for (const Route* r : routes) {
-            const double w = mass * r->prob / sum;
+        for (std::size_t k = 0; k < table.to.size(); ++k) {
+            const double w = mass * table.prob[k];
             if (!(w > 0.0)) continue;
-            if (r->to == kScrapTarget) {
+            const std::uint32_t to = table.to[k];
+            if (to == kScrapStage) {
                 out.scrap += w;
                 if (sc_.stages[source_].on_scrap == OnScrap::remake) {
-                    out.steps.push_back({false, 2 * source_, w, true});  // restarts good
+                    // Remade: re-enters good through the source's routes (remake_routes()).
+                    out.steps.push_back({false, 2 * source_, w, true});
                 } else {
                     out.steps.push_back({true, cancelled_index(n), w, false});
                 }
-            } else if (sc_.stages[r->to].type == StageType::sink) {
-                out.steps.push_back({true, 2 * r->to + flag, w, false});
+            } else if (sc_.stages[to].type == StageType::sink) {
+                out.steps.push_back({true, 2 * std::size_t{to} + flag, w, false});
             } else {
-                out.steps.push_back({false, 2 * r->to + flag, w, false});
+                out.steps.push_back({false, 2 * std::size_t{to} + flag, w, false});
             }
         }
     }
 
     const Scenario& sc_;
+    const Routing& routing_;
     std::size_t source_;
     std::optional<std::size_t> product_;
+    std::size_t cls_;
 };
 
 /// One order class's chain restricted to the states its orders can reach.
@@ -215,8 +203,8 @@ struct Chain {
     std::vector<StateOut> outs;                       // by compact index
 };
 
-Chain reachable_chain(const Scenario& sc, const OrderClass& oc) {
-    const ChainBuilder builder(sc, oc);
+Chain reachable_chain(const Scenario& sc, const Routing& routing, const OrderClass& oc) {
+    const ChainBuilder builder(sc, routing, oc);
     Chain c;
     c.compact.assign(2 * sc.stages.size(), std::nullopt);
     const std::size_t start = 2 * oc.source;
@@ -402,6 +390,7 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
     if (!(total_rate > 0.0))
         throw std::invalid_argument("quality analysis: no product has a share above 0");
 
+    const Routing routing(sc);
     QualityAnalysis qa;
     qa.visits.assign(n, 0.0);
     qa.arrival_rate.assign(n, 0.0);
@@ -413,7 +402,7 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         const OrderClass& oc = classes[k];
         const std::size_t src = oc.source;
         const double share = rates[k] / total_rate;
-        const Chain c = reachable_chain(sc, oc);
+        const Chain c = reachable_chain(sc, routing, oc);
         if (auto trap = find_trap(sc, c, class_words(sc, oc))) throw std::move(*trap);
 
         const auto m = static_cast<Eigen::Index>(c.states.size());

@@ -18,19 +18,6 @@ std::vector<OrderClass> order_classes(const Scenario& sc) {
     return out;
 }
 
-std::vector<const Route*> routes_taken(const StageSpec& stage, std::optional<std::size_t> product) {
-    std::vector<const Route*> own;
-    std::vector<const Route*> shared;
-    for (const Route& r : stage.routes) {
-        if (!r.product) {
-            shared.push_back(&r);
-        } else if (product && *r.product == *product) {
-            own.push_back(&r);
-        }
-    }
-    return own.empty() ? shared : own;
-}
-
 std::vector<bool> reachable_by(const Scenario& sc, const OrderClass& c) {
     const std::size_t n = sc.stages.size();
     std::vector<bool> seen(n, false);

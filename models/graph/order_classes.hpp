@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "models/scenario/routing.hpp"  // routes_taken()
 #include "models/scenario/scenario.hpp"
 
 namespace qosim::models {
@@ -20,12 +21,6 @@ struct OrderClass {
 /// Every order class: per source in stage order, its products in Scenario::products order, or
 /// one class without a product when it has none.
 [[nodiscard]] std::vector<OrderClass> order_classes(const Scenario& sc);
-
-/// The routes out of `stage` that a unit of `product` takes (SPEC §3): the routes naming that
-/// product if there are any, otherwise the routes without `product`. With `product` none (an
-/// order of a source without products), the routes without `product`. In file order.
-[[nodiscard]] std::vector<const Route*> routes_taken(const StageSpec& stage,
-                                                     std::optional<std::size_t> product);
 
 /// The stages a unit of class `c` can get to along the routes it takes (any prob): breadth-
 /// first from its source and, when `c` is a class of the first source in file order (which

@@ -10,6 +10,15 @@
 
 namespace qosim::models {
 
+/// How the engine uses random numbers. The same scenario and seed give the same results only
+/// under the same stream version; every change of which draws are made, from which stream, in
+/// which order, bumps it (and regenerates the golden outputs in the same commit).
+///  1  qosim 0.1.0
+///  2  a remade unit draws a fresh route from its source's routing stream (it used to restart
+///     at its first stage); initial WIP draws no route; routes of probability 0 are left out
+///     of the tables, so a stage with one route of positive probability draws nothing.
+inline constexpr int kStreamVersion = 2;
+
 /// A run stopped by a safety limit (max_wip, max_events). Exit code 1.
 class RunLimitError : public std::runtime_error {
 public:

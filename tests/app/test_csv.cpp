@@ -10,6 +10,7 @@
 #include "app/output/csv.hpp"
 #include "app/output/summary.hpp"
 #include "models/run/metrics.hpp"
+#include "models/run/replication.hpp"
 
 using namespace qosim::app;
 namespace models = qosim::models;
@@ -245,6 +246,8 @@ TEST_CASE("run_info.csv records how the results were made", "[csv]") {
     scenario.run.horizon = 2000;
     scenario.run.warmup = 200.5;
     const std::string head = std::string("key,value\n") + "qosim_version," + QOSIM_VERSION + "\n" +
+                             "stream_version," + std::to_string(qosim::models::kStreamVersion) +
+                             "\n" +
                              "scenario_name,\"Line \"\"A\"\"\"\n"
                              "scenario_file,scenarios/a.yaml\n"
                              "scenario_hash,0000000000001234\n"
