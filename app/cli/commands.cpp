@@ -174,24 +174,8 @@ int check_command(const CheckOptions& opt) {
     const models::FlowAnalysis flow = models::analyse_flow(scenario);
     const models::QualityAnalysis quality = models::analyse_quality(scenario);
     std::cout << render_check_report(scenario, flow, quality) << std::flush;
-    for (const auto& name : saturated_stages(scenario, flow)) {
-        std::cerr << "qosim: warning: stage '" << name
-                  << "' is saturated (utilization >= 100 %): its queue grows without bound\n";
-    }
-    // Near saturation queues and lead times explode and runs need long warm-ups: say so.
-    constexpr double kHighLoad = 0.95;
-    for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
-        const double u = flow.utilization[s];
-        const auto type = scenario.stages[s].type;
-        const bool station =
-            type == models::StageType::station || type == models::StageType::inspection;
-        if (station && u >= kHighLoad && u < 1.0) {
-            std::cerr << "qosim: warning: stage '" << scenario.stages[s].name << "' runs at "
-                      << format_number(std::round(u * 1000) / 10)
-                      << " % utilization: expect long queues and lead times, and use a long "
-                         "horizon or warmup: auto\n";
-        }
-    }
+    for (const std::string& w : check_warnings(scenario, flow))
+        std::cerr << "qosim: warning: " << w << "\n";
     return kExitOk;
 }
 

@@ -104,10 +104,22 @@ std::string duration(double t) {
     return format_number(t);
 }
 
-/// The flow analysis' verdict for stage `s` (stations whose offered load per server is >= 1).
+/// The flow analysis' verdict for stage `s`: it cannot keep up (saturated or overloaded).
 bool is_saturated(const models::FlowAnalysis& flow, std::size_t s) {
     if (s < flow.saturated.size()) return flow.saturated[s];
     return false;
+}
+
+/// The check table's word for a load verdict.
+std::string verdict_word(models::LoadVerdict v) {
+    switch (v) {
+    case models::LoadVerdict::fine: return "";
+    case models::LoadVerdict::high: return "high load";
+    case models::LoadVerdict::edge: return "at the edge";
+    case models::LoadVerdict::saturated: return "SATURATED";
+    case models::LoadVerdict::overloaded: return "OVERLOADED (bounded queue)";
+    }
+    return "";
 }
 
 }  // namespace detail
@@ -478,6 +490,64 @@ std::vector<std::string> saturated_stages(const models::Scenario& scenario,
     return names;
 }
 
+std::vector<std::string> check_warnings(const models::Scenario& scenario,
+                                        const models::FlowAnalysis& flow) {
+    std::vector<std::string> out;
+    for (std::size_t s = 0; s < scenario.stages.size() && s < flow.loads.size(); ++s) {
+        const models::StageSpec& spec = scenario.stages[s];
+        if (!detail::is_server_stage(spec.type)) continue;
+        const models::StationLoad& l = flow.loads[s];
+        const std::string name = "stage '" + spec.name + "'";
+        const std::string pct = fixed(100 * l.load, 1) + " %";
+        switch (l.verdict) {
+        case models::LoadVerdict::fine: break;
+        case models::LoadVerdict::high:
+            out.push_back(cat({name, " runs at ", pct,
+                               " load: expect long queues and lead times, and use a long "
+                               "horizon or warmup: auto"}));
+            break;
+        case models::LoadVerdict::edge:
+            out.push_back(cat({name, " is at the edge of its capacity (load about ", pct,
+                               ", an estimate: shifts or breakdowns that restart or scrap the "
+                               "job): simulate to know whether its queue stays stable (run "
+                               "with --timeseries and watch wip_mean)"}));
+            break;
+        case models::LoadVerdict::saturated:
+            out.push_back(cat({name, " cannot keep up (load ", pct,
+                               " of its staffed capacity): its queue grows without bound; add "
+                               "servers or shifts, or shorten its service"}));
+            break;
+        case models::LoadVerdict::overloaded: {
+            // Who feeds it: sources lose the orders that find the queue full (balking), other
+            // stages are blocked holding their finished units.
+            std::string senders, sources;
+            for (std::size_t u = 0; u < scenario.stages.size(); ++u) {
+                for (const auto& r : scenario.stages[u].routes) {
+                    if (r.to != s || u == s) continue;
+                    std::string& list =
+                        scenario.stages[u].type == models::StageType::source ? sources : senders;
+                    const std::string quoted = "'" + scenario.stages[u].name + "'";
+                    if (list.find(quoted) != std::string::npos) continue;
+                    list += (list.empty() ? "" : ", ") + quoted;
+                }
+            }
+            std::string what = cat({name, " cannot keep up (load ", pct, "): its queue (",
+                                    format_count(static_cast<double>(*spec.queue_capacity)),
+                                    " places) stays full, so it does not grow without bound but "});
+            if (!senders.empty()) what += "blocks " + senders + " (blocking spreads upstream)";
+            if (!senders.empty() && !sources.empty()) what += ", and ";
+            if (!sources.empty()) {
+                what += cat({"orders from ", sources, " balk and are lost (at least ",
+                             fixed(100 * (1 - 1 / l.load), 1), " % of those offered to it)"});
+            }
+            out.push_back(what + "; add servers or shorten its service");
+            break;
+        }
+        }
+    }
+    return out;
+}
+
 std::string render_check_report(const models::Scenario& scenario, const models::FlowAnalysis& flow,
                                 const models::QualityAnalysis& quality) {
     using detail::TextTable;
@@ -543,20 +613,41 @@ std::string render_check_report(const models::Scenario& scenario, const models::
     out += routes.render(2) + "\n";
 
     out += "Flow analysis (steady state; arrival rate in orders/" + tu + "):\n";
-    TextTable table({Align::left, Align::left, Align::right, Align::right, Align::left});
-    table.add({"stage", "type", "arrival rate", "utilization", ""});
+    TextTable table(
+        {Align::left, Align::left, Align::right, Align::right, Align::right, Align::left});
+    table.add({"stage", "type", "arrival rate", "utilization", "load", ""});
     for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
         const auto& spec = scenario.stages[s];
         const double rate = s < flow.arrival_rate.size() ? flow.arrival_rate[s] : detail::kNaN;
         const bool server = detail::is_server_stage(spec.type);
         const double u = s < flow.utilization.size() ? flow.utilization[s] : detail::kNaN;
+        std::string util = "-";
         std::string load = "-";
-        if (server) load = fixed(100 * u, 1) + " %";
-        if (spec.type == models::StageType::link) load = fixed(u, 2) + " in transit";
-        table.add({spec.name, models::to_string(spec.type), fixed(rate, 4), load,
-                   detail::is_saturated(flow, s) ? "SATURATED" : ""});
+        std::string verdict;
+        if (server && s < flow.loads.size()) {
+            const models::StationLoad& l = flow.loads[s];
+            const std::string about = l.exact ? "" : "~";
+            util = about + fixed(100 * u, 1) + " %";
+            load = about + fixed(100 * l.load, 1) + " %";
+            verdict = detail::verdict_word(l.verdict);
+        }
+        if (spec.type == models::StageType::link) util = fixed(u, 2) + " in transit";
+        table.add({spec.name, models::to_string(spec.type), fixed(rate, 4), util, load, verdict});
     }
-    out += table.render(2) + "\n";
+    out += table.render(2);
+    out +=
+        "  utilization = busy / staffed time, as `run` reports it; load = (busy + down) / "
+        "staffed\n  time: at 100 % a station cannot keep up\n";
+    bool estimated = false;
+    for (std::size_t s = 0; s < flow.loads.size(); ++s)
+        estimated =
+            estimated || (detail::is_server_stage(scenario.stages[s].type) && !flow.loads[s].exact);
+    if (estimated) {
+        out +=
+            "  (~ estimated: with shifts, a server going off shift finishes its job "
+            "(overtime);\n   breakdowns that restart or scrap the job are not modelled)\n";
+    }
+    out += "\n";
 
     // The absorbing chain's view of one order (per order created).
     out += "Quality analysis (absorbing Markov chain, per order created):\n";

@@ -26,15 +26,21 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
                               const RunOutcome& outcome = {});
 
 /// The `qosim check` report: stages by type, routes, the static flow analysis table (arrival
-/// rate and utilisation per stage, SATURATED when utilisation >= 1) and the quality analysis
-/// of the absorbing chain (outcome probabilities per order, expected scraps, reworks and
-/// visits per stage).
+/// rate, utilisation and load per stage with its verdict: high load, at the edge, SATURATED,
+/// OVERLOADED) and the quality analysis of the absorbing chain (outcome probabilities per
+/// order, expected scraps, reworks and visits per stage).
 std::string render_check_report(const models::Scenario& scenario, const models::FlowAnalysis& flow,
                                 const models::QualityAnalysis& quality);
 
-/// Names of the stations whose utilisation in `flow` is >= 1 (empty when none).
+/// Names of the stations in `flow` that cannot keep up (empty when none).
 std::vector<std::string> saturated_stages(const models::Scenario& scenario,
                                           const models::FlowAnalysis& flow);
+
+/// One warning per station whose load deserves one (without "qosim: warning: "): high load,
+/// at the edge of capacity (estimates), saturated (unbounded queue: grows without bound) or
+/// overloaded with a bounded queue (blocks its senders; orders balk at a first stage).
+std::vector<std::string> check_warnings(const models::Scenario& scenario,
+                                        const models::FlowAnalysis& flow);
 
 /// A one-line progress bar with ETA, redrawn in place with '\r'. Draws nothing when disabled
 /// (stderr is not a terminal, or --quiet). Not thread-safe: drive it from one thread.

@@ -38,13 +38,6 @@ constexpr const char* kInitialWip = "initial_wip";
 // Lead-time batches kept for MSER-5 before neighbours are merged (memory stays bounded).
 constexpr std::size_t kMaxBatches = 4096;
 
-// Number of servers on shift at `phase` (within one cycle): windows are [from, to).
-int servers_at(const Shifts& shifts, double phase) {
-    for (const ShiftWindow& w : shifts.windows)
-        if (w.from <= phase && phase < w.to) return w.servers;
-    return 0;
-}
-
 }  // namespace
 
 Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uint64_t seed,
@@ -100,13 +93,8 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
             st.defect_rng = sim::RandomStream(seed, replication, spec.name, kDefects);
             st.inspect_rng = sim::RandomStream(seed, replication, spec.name, kInspection);
             st.failure_rng = sim::RandomStream(seed, replication, spec.name, kBreakdowns);
-            int count = spec.servers;
-            if (spec.shifts) {
-                count = 0;
-                for (const ShiftWindow& w : spec.shifts->windows)
-                    count = std::max(count, w.servers);
-            }
-            st.servers.resize(static_cast<std::size_t>(count));
+            st.shifts = shift_profile(spec);
+            st.servers.resize(static_cast<std::size_t>(st.shifts.pool));
             for (Server& sv : st.servers) {
                 sv.service_timer = events_.make_timer();
                 sv.failure_timer = events_.make_timer();
@@ -145,25 +133,10 @@ ReplicationResult Pipeline::run() {
         }
         if (!st.is_station) continue;
         const StageSpec& spec = *st.spec;
-        int on = static_cast<int>(st.servers.size());
-        if (spec.shifts) {
-            on = servers_at(*spec.shifts, 0.0);
-            for (const ShiftWindow& w : spec.shifts->windows) {
-                st.shift_at.push_back(w.from);
-                st.shift_at.push_back(w.to);
-            }
-            std::sort(st.shift_at.begin(), st.shift_at.end());
-            st.shift_at.erase(std::unique(st.shift_at.begin(), st.shift_at.end()),
-                              st.shift_at.end());
-            std::erase_if(st.shift_at,
-                          [&](double b) { return b <= 0.0 || b >= spec.shifts->cycle; });
-            st.shift_at.push_back(spec.shifts->cycle);  // the next cycle starts
-            for (double b : st.shift_at)
-                st.shift_servers.push_back(
-                    servers_at(*spec.shifts, b < spec.shifts->cycle ? b : 0.0));
-            events_.schedule(sim::Time(st.shift_at.front()), control_handler_,
+        const int on = st.shifts.initial;
+        if (st.shifts.has_shifts())
+            events_.schedule(sim::Time(st.shifts.at.front()), control_handler_,
                              handler_token(static_cast<std::uint32_t>(Control::shift), s));
-        }
         for (int k = static_cast<int>(st.servers.size()) - 1; k >= 0; --k) {
             Server& sv = st.servers[static_cast<std::size_t>(k)];
             sv.on_shift = k < on;
@@ -437,7 +410,7 @@ void Pipeline::on_window_end() {
 
 void Pipeline::on_shift_change(std::uint32_t s) {
     StageState& st = stages_[s];
-    const int on = st.shift_servers[st.shift_next];
+    const int on = st.shifts.servers[st.shift_next];
     for (std::uint32_t k = 0; k < st.servers.size(); ++k) {
         Server& sv = st.servers[k];
         const bool want = static_cast<int>(k) < on;
@@ -451,11 +424,12 @@ void Pipeline::on_shift_change(std::uint32_t s) {
     st.on = static_cast<std::uint32_t>(on);
     st.stats.on.update(now_, st.on + st.overtime);
     // Next boundary; after the last one of a cycle, start the next cycle.
-    if (++st.shift_next == st.shift_at.size()) {
+    if (++st.shift_next == st.shifts.at.size()) {
         st.shift_next = 0;
-        st.shift_cycle_start += st.spec->shifts->cycle;
+        st.shift_cycle_start += st.shifts.cycle;
     }
-    events_.schedule(sim::Time(st.shift_cycle_start + st.shift_at[st.shift_next]), control_handler_,
+    events_.schedule(sim::Time(st.shift_cycle_start + st.shifts.at[st.shift_next]),
+                     control_handler_,
                      handler_token(static_cast<std::uint32_t>(Control::shift), s));
     refill(s);
 }

@@ -7,6 +7,7 @@
 #include "models/engine/order_pool.hpp"
 #include "models/engine/order_queue.hpp"
 #include "models/engine/ring.hpp"
+#include "models/faults/shift_profile.hpp"
 #include "models/run/replication.hpp"
 #include "models/run/result.hpp"
 #include "models/scenario/routing.hpp"
@@ -105,10 +106,8 @@ struct StageState {
     double service_factor = 1.0;       ///< fault: service times (link delays) x this
     double defect_prob = 0.0;          ///< current value (faults may change it)
     double loss_prob = 0.0;            ///< current value (faults may change it)
-    // shifts: boundaries within one cycle and the server count from each on
-    std::vector<double> shift_at;
-    std::vector<int> shift_servers;
-    std::size_t shift_next = 0;
+    ShiftProfile shifts;               ///< station: staffing over the cycle (shared with `check`)
+    std::size_t shift_next = 0;        ///< the next change point of `shifts`
     double shift_cycle_start = 0.0;
     std::vector<Server> servers;
     std::vector<std::uint32_t> free_servers;  ///< idle servers that can take work (a stack)

@@ -12,6 +12,7 @@
 #include <Eigen/Dense>
 
 #include "models/graph/order_classes.hpp"
+#include "models/graph/station_load.hpp"
 #include "models/scenario/routing.hpp"
 
 namespace qosim::models {
@@ -339,29 +340,14 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
         std::move(named_order));
 }
 
-// Mean service time of a unit of `product` at station s (service_by_product, else service).
-double mean_service(const StageSpec& s, std::optional<std::size_t> product) {
+// The service time of a unit of `product` at station s (service_by_product, else service).
+const sim::Distribution& service_of(const StageSpec& s, std::optional<std::size_t> product) {
     if (product) {
         for (const auto& [p, dist] : s.service_by_product) {
-            if (p == *product) return dist.mean();
+            if (p == *product) return dist;
         }
     }
-    return s.service.mean();
-}
-
-double effective_servers(const StageSpec& s) {
-    double c = s.servers;
-    if (s.shifts && s.shifts->cycle > 0.0) {
-        double on = 0.0;
-        for (const ShiftWindow& w : s.shifts->windows) on += (w.to - w.from) * w.servers;
-        c = on / s.shifts->cycle;
-    }
-    if (s.breakdowns) {
-        const double mtbf = s.breakdowns->time_between.mean();
-        const double mttr = s.breakdowns->repair.mean();
-        if (mtbf + mttr > 0.0) c *= mtbf / (mtbf + mttr);
-    }
-    return c;
+    return s.service;
 }
 
 }  // namespace
@@ -396,7 +382,8 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
     qa.arrival_rate.assign(n, 0.0);
     qa.utilization.assign(n, 0.0);
     qa.defects_introduced.assign(n, 0.0);
-    std::vector<double> work(n, 0.0);  // sum over classes of arrival rate x E[service]
+    qa.work.assign(n, 0.0);
+    qa.work_sq.assign(n, 0.0);
 
     for (std::size_t k = 0; k < classes.size(); ++k) {
         const OrderClass& oc = classes[k];
@@ -458,7 +445,10 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
             // A source is visited once per order; its remakes are not new orders.
             if (s.type != StageType::source) qa.visits[stage] += v;
             if (s.type == StageType::station || s.type == StageType::inspection) {
-                work[stage] += v * total_rate * mean_service(s, oc.product);
+                const sim::Distribution& service = service_of(s, oc.product);
+                const double m = service.mean();
+                qa.work[stage] += v * total_rate * m;
+                qa.work_sq[stage] += v * total_rate * m * m * (1.0 + service.scv());
             }
         }
         qa.visits[src] += share;
@@ -469,9 +459,7 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         qa.arrival_rate[i] = qa.visits[i] * total_rate;
         if (s.type != StageType::station && s.type != StageType::inspection) continue;
         if (!(qa.arrival_rate[i] > 0.0)) continue;
-        const double servers = effective_servers(s);
-        qa.utilization[i] =
-            servers > 0.0 ? work[i] / servers : std::numeric_limits<double>::infinity();
+        qa.utilization[i] = station_load(s, qa.work[i], qa.work_sq[i]).utilization;
     }
     return qa;
 }

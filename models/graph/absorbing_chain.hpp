@@ -27,9 +27,14 @@ struct QualityAnalysis {
     /// at the source's routes, they are not new orders); sinks: P(delivered there).
     std::vector<double> visits;
     std::vector<double> arrival_rate;  ///< visits x total source rate (units per time unit)
-    /// Stations and inspections: the sum over order classes of their arrival rate there x
-    /// E[service] (service_by_product for a product that has one) / effective servers
-    /// (infinity when units arrive at a station with no effective servers); other stages: 0.
+    /// Stations and inspections: the offered work, the sum over order classes of their
+    /// arrival rate there x E[service] (service_by_product for a product that has one), in
+    /// servers; other stages: 0.
+    std::vector<double> work;
+    /// Stations and inspections: the sum over order classes of arrival rate x E[service^2].
+    std::vector<double> work_sq;
+    /// Stations and inspections: station_load(work, work_sq).utilization, the busy share of
+    /// staffed time that `run` reports; other stages: 0.
     std::vector<double> utilization;
     /// Defects created per order by each station (defect_prob) and link (damage_prob); 0 for
     /// other stages. A unit repaired and then damaged again counts twice.
@@ -67,17 +72,12 @@ private:
 /// it (on_scrap: cancel). Route probabilities within one group are divided by the group's sum
 /// (1 in a validated scenario).
 ///
-/// Effective servers of a station: `servers`, or with shifts the cycle average
-/// sum (to - from) x servers / cycle; times the availability MTBF / (MTBF + MTTR) with
-/// breakdowns.
+/// Staffing, overtime and breakdown downtime: station_load() (station_load.hpp).
 ///
 /// Not modelled (the chain is a long-run, per-order view): queue capacities, blocking and
 /// balking; scheduled faults (outages, surges, temporary probabilities); units scrapped by a
 /// breakdown with on_failure: scrap (a time-dependent loss); initial_wip (a one-off start-up
-/// load, not a rate); product priorities and due dates; the busy-time breakdown clock (availability
-/// is taken as calendar MTBF / (MTBF + MTTR), which overstates downtime for lightly loaded
-/// servers); shift ends and breakdowns only reduce capacity on average, so utilisation near 1 can
-/// hide temporary overloads.
+/// load, not a rate); product priorities and due dates.
 ///
 /// Throws TrappingLoopError (a std::runtime_error) when a loop that the orders of some class
 /// can enter has no exit for them, naming the loop

@@ -18,11 +18,14 @@ FlowAnalysis analyse_flow(const Scenario& sc) {
     out.arrival_rate = qa.arrival_rate;
     out.utilization.assign(sc.stages.size(), 0.0);
     out.saturated.assign(sc.stages.size(), false);
+    out.loads.assign(sc.stages.size(), StationLoad{});
     for (std::size_t i = 0; i < sc.stages.size(); ++i) {
         const StageSpec& s = sc.stages[i];
         if (s.type == StageType::station || s.type == StageType::inspection) {
-            out.utilization[i] = qa.utilization[i];
-            out.saturated[i] = out.utilization[i] >= 1.0;
+            out.loads[i] = station_load(s, qa.work[i], qa.work_sq[i]);
+            out.utilization[i] = out.loads[i].utilization;
+            const LoadVerdict v = out.loads[i].verdict;
+            out.saturated[i] = v == LoadVerdict::saturated || v == LoadVerdict::overloaded;
         } else if (s.type == StageType::link) {
             out.utilization[i] = out.arrival_rate[i] * s.delay.mean();
         }

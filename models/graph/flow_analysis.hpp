@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "models/graph/station_load.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace qosim::models {
@@ -10,11 +11,14 @@ namespace qosim::models {
 /// Long-run rates of a scenario, one entry per stage (Scenario::stages order).
 struct FlowAnalysis {
     std::vector<double> arrival_rate;  ///< lambda: units entering per time unit (sources: created)
-    /// Offered load per server: stations and inspections rho = lambda E[S] / effective servers
-    /// (shift-averaged, times availability with breakdowns; infinity with none); links: the
-    /// mean number in transit lambda E[delay] (Little's law, no capacity); sources, sinks: 0.
+    /// Stations and inspections: the busy share of staffed time that `run` reports
+    /// (StationLoad::utilization); links: the mean number in transit lambda E[delay] (Little's
+    /// law, no capacity); sources, sinks: 0.
     std::vector<double> utilization;
-    std::vector<bool> saturated;  ///< stations, inspections with rho >= 1: the queue grows
+    /// Stations and inspections: capacity and load (station_load()); other stages: empty.
+    std::vector<StationLoad> loads;
+    /// Stations and inspections that cannot keep up (LoadVerdict saturated or overloaded).
+    std::vector<bool> saturated;
 
     /// True when some station is saturated.
     [[nodiscard]] bool any_saturated() const;

@@ -6,6 +6,7 @@
 
 #include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
+#include "models/graph/station_load.hpp"
 
 using qosim::models::analyse_quality;
 using qosim::models::OnScrap;
@@ -148,7 +149,8 @@ TEST_CASE("plain tandem: every order delivered good, one visit each, rho = lambd
     CHECK(qa.utilization[idx(sc, "out")] == 0.0);
 }
 
-TEST_CASE("effective servers: shift average times breakdown availability", "[quality]") {
+TEST_CASE("the chain's utilisation is the station load's, from the work it routes there",
+          "[quality]") {
     Scenario sc;
     sc.stages = {source("orders", 1.0), station("smt", 0.0, false, 2, 0.8), link("ship", 0, 0),
                  sink("out")};
@@ -161,9 +163,12 @@ TEST_CASE("effective servers: shift average times breakdown availability", "[qua
         qosim::models::Breakdowns{Distribution::exponential(100.0), Distribution::constant(4.0)};
     const QualityAnalysis qa = analyse_quality(sc);
     check_outcomes_sum_to_one(qa);
-    // (16 x 2 + 8 x 1) / 24 servers on average, each up 100 / 104 of the time.
-    const double servers = 40.0 / 24.0 * 100.0 / 104.0;
-    CHECK(qa.utilization[idx(sc, "smt")] == Approx(1.0 * 0.8 / servers).margin(kTol));
+    // One order per hour, 0.8 hours each (exponential: E[S^2] = 2 x 0.8^2).
+    const std::size_t i = idx(sc, "smt");
+    CHECK(qa.work[i] == Approx(0.8).margin(kTol));
+    CHECK(qa.work_sq[i] == Approx(2 * 0.64).margin(kTol));
+    const auto load = qosim::models::station_load(smt, 0.8, 2 * 0.64);
+    CHECK(qa.utilization[i] == Approx(load.utilization).margin(kTol));
     CHECK(qa.utilization[idx(sc, "ship")] == 0.0);  // links: no servers
 }
 

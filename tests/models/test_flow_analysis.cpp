@@ -48,10 +48,12 @@ TEST_CASE("probabilistic feedback: lambda = gamma / (1 - p)", "[flow]") {
     CHECK(f.arrival_rate[0] == Approx(1.0));
     CHECK(f.arrival_rate[1] == Approx(lambda_test));
     CHECK(f.arrival_rate[2] == Approx(0.25 * lambda_test));
-    CHECK(f.arrival_rate[3] == Approx(1.0));  // everything that enters leaves
-    CHECK(f.utilization[1] == Approx(0.8 * lambda_test));
+    CHECK(f.arrival_rate[3] == Approx(1.0));              // everything that enters leaves
+    CHECK(f.loads[1].load == Approx(0.8 * lambda_test));  // 1.067: cannot keep up
+    CHECK(f.utilization[1] == Approx(1.0));  // so it is busy all the time it is staffed
+    CHECK(f.loads[1].verdict == qosim::models::LoadVerdict::saturated);
     CHECK(f.utilization[2] == Approx(2 * 0.25 * lambda_test));
-    CHECK(f.saturated[1] == true);  // 0.8 x 4/3 = 1.067 >= 1
+    CHECK(f.saturated[1] == true);
     CHECK(f.saturated[2] == false);
     CHECK(f.any_saturated());
 }
@@ -94,8 +96,13 @@ TEST_CASE("flow follows quality: inspection outcomes, rework, scrap and link loa
     CHECK(f.arrival_rate[3] == Approx(2.0 * (visits_aoi - 1.0)));
     CHECK(f.arrival_rate[4] == Approx(2.0));
     CHECK(f.arrival_rate[5] == Approx(2.0 * (1 - 0.25)));  // lost unless one of two sends lands
-    // Shift-averaged servers: 2 x 5 / 10 = 1.
-    CHECK(f.utilization[2] == Approx(2.0 * visits_aoi * 0.2));
+    // Shift-averaged servers: 2 x 5 / 10 = 1, plus the overtime of the two servers that go off
+    // shift each cycle finishing a job (station_load() is tested on its own).
+    const auto& aoi = f.loads[2];
+    CHECK(aoi.work == Approx(2.0 * visits_aoi * 0.2));
+    CHECK(aoi.staffed == Approx(1.0));
+    CHECK(aoi.overtime > 0.0);
+    CHECK(f.utilization[2] == Approx(aoi.work / (aoi.staffed + aoi.overtime)));
     CHECK(f.utilization[4] == Approx(8.0));  // link: in transit, lambda x E[delay]
     CHECK_FALSE(f.any_saturated());
 }
