@@ -192,6 +192,15 @@ int graph_command(const GraphOptions& opt) {
     return kExitOk;
 }
 
+int schema_command(const SchemaOptions& opt) {
+    if (!opt.markdown) {
+        throw UsageError(std::string("qosim schema without --markdown (JSON Schema) ") +
+                         kNotSupported + "; `qosim schema --markdown` prints the key reference");
+    }
+    std::cout << models::schema_markdown() << std::flush;
+    return kExitOk;
+}
+
 }  // namespace detail
 
 std::vector<std::string> run_overrides(const RunOptions& options) {
@@ -281,6 +290,12 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
         ->type_name("FILE");
     g->add_option("-o,--output", graph.output, "Write to FILE instead of stdout")
         ->type_name("FILE.dot");
+    // --- schema ------------------------------------------------------------------------------
+    cmd.schema_cmd = app.add_subcommand(
+        "schema", "Print the scenario format (every key, from the schema table)");
+    cmd.schema_cmd->add_flag("--markdown", cmd.schema.markdown,
+                             "The key reference as Markdown tables (as in docs/scenario.md)");
+
     g->add_option("--results", graph.results,
                   "Annotate with results from DIR (not supported by this version)")
         ->type_name("DIR");
@@ -293,6 +308,9 @@ int execute(const CommandLine& cmd) {
     }
     if (cmd.graph_cmd != nullptr && cmd.graph_cmd->parsed()) {
         return detail::graph_command(cmd.graph);
+    }
+    if (cmd.schema_cmd != nullptr && cmd.schema_cmd->parsed()) {
+        return detail::schema_command(cmd.schema);
     }
     throw UsageError("a subcommand is required (run, check or graph); see qosim --help");
 }

@@ -53,14 +53,21 @@ struct GraphOptions {
     std::optional<std::string> results;  ///< not supported by this version
 };
 
+/// `qosim schema` options.
+struct SchemaOptions {
+    bool markdown = false;  ///< the key reference as Markdown tables (docs/scenario.md)
+};
+
 /// The parsed command line: option values plus the subcommands that own them.
 struct CommandLine {
     RunOptions run;
     CheckOptions check;
     GraphOptions graph;
+    SchemaOptions schema;
     CLI::App* run_cmd = nullptr;
     CLI::App* check_cmd = nullptr;
     CLI::App* graph_cmd = nullptr;
+    CLI::App* schema_cmd = nullptr;
 };
 
 /// Declares the `qosim` program on `app` (version flag, subcommands, options), binding the

@@ -784,4 +784,126 @@ std::string schema_reference() {
     return out;
 }
 
+namespace {
+
+// A table cell: a bare `|` would end the cell, so it is escaped (GitHub renders `\|` as `|`).
+std::string cell(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '|') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+std::string markdown_value(const SchemaKey& k) {
+    std::string out;
+    if (k.type == KeyType::choice) {
+        out += "one of: ";
+        out += cell(k.choices);
+        return out;
+    }
+    out += type_name(k.type);
+    const std::string range = k.range.describe();
+    if (!range.empty()) {
+        out += ' ';
+        out += range;
+    }
+    for (const auto word : split_choices(k.choices)) {
+        out += ", or `";
+        out += word;
+        out += '`';
+    }
+    return out;
+}
+
+std::string_view markdown_unit(std::string_view unit) {
+    return unit == "time" ? "time unit" : unit;
+}
+
+// The section a key belongs to: its first segment.
+std::string_view section_of(const SchemaKey& k) {
+    const auto dot = k.path.find('.');
+    return dot == std::string_view::npos ? std::string_view("top level") : k.path.substr(0, dot);
+}
+
+// Appends "`text`" (code span) to out.
+void code(std::string& out, std::string_view text) {
+    out += '`';
+    out += text;
+    out += '`';
+}
+
+}  // namespace
+
+std::string schema_markdown() {
+    std::string out;
+    std::string_view section;
+    for (const auto& k : kSchema) {
+        if (k.status != KeyStatus::supported) continue;
+        const std::string_view here = section_of(k);
+        if (here != section) {
+            section = here;
+            if (!out.empty()) out += '\n';
+            out += "### ";
+            if (here == "top level") {
+                out += "Top level";
+            } else {
+                code(out, here);
+            }
+            out += "\n\n| key | value | unit | default | ";
+            out += here == "stages" ? "stage types | meaning |\n|---|---|---|---|---|---|\n"
+                                    : "meaning |\n|---|---|---|---|---|\n";
+        }
+        out += "| ";
+        code(out, k.path);
+        if (k.required) out += " (required)";
+        out += " | ";
+        out += markdown_value(k);
+        out += " | ";
+        out += markdown_unit(k.unit);
+        out += " | ";
+        if (!k.default_value.empty()) code(out, k.default_value);
+        out += " | ";
+        if (section == "stages") {
+            out += k.stage_types == kAllStageTypes ? std::string("all")
+                                                   : stage_types_text(k.stage_types);
+            out += " | ";
+        }
+        out += cell(k.help);
+        out += " |\n";
+    }
+    out += "\n### Distributions\n\n| `dist:` | parameters | meaning |\n|---|---|---|\n";
+    for (const auto& d : kDistributions) {
+        out += "| ";
+        code(out, d.name);
+        out += " | ";
+        bool first = true;
+        for (const auto p : d.params) {
+            if (p.empty()) continue;
+            if (!first) out += d.one_of ? " or " : ", ";
+            first = false;
+            code(out, p);
+        }
+        out += " | ";
+        out += cell(d.help);
+        out += " |\n";
+    }
+    const bool any_reserved = std::any_of(kSchema.begin(), kSchema.end(), [](const SchemaKey& k) {
+        return k.status == KeyStatus::reserved;
+    });
+    if (any_reserved) {
+        out += "\n### Planned (refused by this version)\n\n| key | meaning |\n|---|---|\n";
+        for (const auto& k : kSchema) {
+            if (k.status != KeyStatus::reserved) continue;
+            out += "| ";
+            code(out, k.path);
+            out += " | ";
+            out += cell(k.help);
+            out += " |\n";
+        }
+    }
+    return out;
+}
+
 }  // namespace qosim::models

@@ -125,4 +125,8 @@ struct DistributionSchema {
 /// Human-readable reference of every key (for `qosim check --help`), generated from the table.
 [[nodiscard]] std::string schema_reference();
 
+/// The same reference as Markdown tables, one per section of the file (docs/scenario.md holds
+/// it between generated-section markers; `qosim schema --markdown` prints it).
+[[nodiscard]] std::string schema_markdown();
+
 }  // namespace qosim::models
