@@ -188,7 +188,11 @@ ReplicationResult Pipeline::run() {
     while (events_.pop(ev)) {
         if (ev.time > horizon_) break;
         now_ = ev.time;
-        ++events_count_;
+        // A time-series window end only observes: it is not an event of the model, so
+        // --timeseries leaves every result (the event count included) as it was.
+        const bool observer = ev.handler == control_handler_ &&
+                              static_cast<Control>(ev.token >> 24) == Control::window;
+        if (!observer) ++events_count_;
         if (static_cast<double>(events_count_) > max_events)
             throw RunLimitError("replication " + std::to_string(replication_) +
                                 ": more than run.max_events events by time " +
@@ -1039,7 +1043,9 @@ ReplicationResult Pipeline::collect() {
             r.cost_units += units;
             r.cost_repairs += repairs;
             shared_cost += c.per_idle_time * out.idle_time + repairs;
-            if (st.type == StageType::inspection) r.cost_appraisal += out.cost;
+            // Appraisal is the work of inspecting; an inspection's repairs are internal failure
+            // (added below with every other repair), never both.
+            if (st.type == StageType::inspection) r.cost_appraisal += resource + units;
             if (st.is_repair) r.cost_internal_failure += resource + units;
         } else if (st.type == StageType::link) {
             out.utilization = T > 0 ? s.busy.mean(end) : 0.0;  // mean units in transit

@@ -30,8 +30,9 @@ struct TraceRecord {
     double time;
     std::uint64_t order;  ///< order number within the replication (creation order)
     std::uint32_t stage;  ///< index into Scenario::stages; kNoTraceStage when none
-    const char* event;    ///< created, arrive, start, done, blocked, defect, detected,
-                          ///< false_alarm, repaired, scrapped, remade, delivered, lost, cancelled
+    const char* event;    ///< created, initial_wip, arrive, start, done, blocked, defect,
+                          ///< detected, false_alarm, repaired, scrapped, remade, delivered,
+                          ///< lost, cancelled
 };
 inline constexpr std::uint32_t kNoTraceStage = 0xFFFFFFFFu;
 

@@ -14,8 +14,9 @@ inline constexpr double kQuantileRelError = 0.001;
 struct StageResult {
     double arrivals = 0;    ///< units that entered after warm-up
     double departures = 0;  ///< units that left after warm-up
-    double utilization =
-        0;  ///< busy server-time / (servers x observed time); links: mean in transit
+    /// busy server-time / staffed server-time (on shift, or off shift finishing a job);
+    /// links: the mean number of units in transit
+    double utilization = 0;
     double availability = 1;    ///< share of server-time not broken down / out
     double queue_len_mean = 0;  ///< time-average number waiting (not in service)
     double wait_mean = 0;       ///< mean time waiting before service (time units)
@@ -32,7 +33,7 @@ struct StageResult {
     double blocked_time = 0;  ///< server-time spent holding a finished unit (blocking)
     double busy_time = 0;     ///< server-time serving (time units, all servers)
     double idle_time = 0;     ///< staffed server-time not serving (incl. blocked and down)
-    double cost = 0;          ///< resource + per-unit cost charged to this stage
+    double cost = 0;          ///< resource + per-unit + repair cost charged to this stage
 };
 
 /// Per-product figures of one replication (classes.csv).
