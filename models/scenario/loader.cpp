@@ -804,14 +804,20 @@ private:
                      "no shift window has a server on: `" + spec.name + "` would never work",
                      "give at least one window `servers: 1` or more");
         }
-        if (servers != nullptr && servers->present() && most >= 1 && spec.servers < most) {
-            r_.error(servers->loc, servers->path,
-                     "must be >= the largest shift window's servers (" + std::to_string(most) +
-                         "), got " + servers->node->scalar,
-                     "`servers` is the pool the shifts draw from; raise it to " +
-                         std::to_string(most) + " or leave it out");
-        }
         if (r_.error_count() != errors_before) return;
+        // `servers` is the pool the shifts draw from: a window cannot staff more servers than
+        // the station has (a sweep over `servers` keeps its staffing plan as far as it can).
+        if (servers != nullptr && servers->present() && spec.servers < most) {
+            sc_.warnings.push_back({servers->loc, servers->path,
+                                    "the station has " + std::to_string(spec.servers) +
+                                        " servers but its shift windows staff up to " +
+                                        std::to_string(most) + ": those windows run with " +
+                                        std::to_string(spec.servers),
+                                    "raise `servers` to " + std::to_string(most) +
+                                        " or lower the windows, if that is not what you mean"});
+            for (auto& w : windows) w.window.servers = std::min(w.window.servers, spec.servers);
+            most = spec.servers;
+        }
         if (servers == nullptr || !servers->present()) spec.servers = most;
         Shifts shifts;
         shifts.cycle = *cycle;
@@ -1403,26 +1409,16 @@ private:
 
 }  // namespace detail
 
-Scenario load_scenario_text(const std::string& text, const std::string& file,
-                            const std::vector<std::string>& overrides) {
-    std::vector<Diagnostic> diags;
-    auto root = detail::parse_yaml(text, file, diags);
-    if (!root) throw ScenarioError(std::move(diags));
-    detail::apply_overrides(*root, overrides, diags);
-    Scenario sc = detail::ScenarioBuilder(*root, file, diags).build();
-    if (!diags.empty()) {
-        // In file order, like a compiler; override problems (line 0) first.
-        std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
-            return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
-        });
-        throw ScenarioError(std::move(diags));
-    }
-    sc.content_hash = sim::fnv1a64(text);
-    sc.overrides = overrides;
-    return sc;
+namespace {
+
+// In file order, like a compiler; override problems (line 0) first.
+void sort_diagnostics(std::vector<Diagnostic>& diags) {
+    std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
+    });
 }
 
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+std::string read_text(const std::string& path) {
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
     const bool is_dir = std::filesystem::is_directory(path, ec);
@@ -1441,7 +1437,115 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
         throw ScenarioError({Diagnostic{SourceLoc{path, 0, 0}, "",
                                         "reading the scenario file failed", "check the file"}});
     }
-    return load_scenario_text(text, path, overrides);
+    return text;
+}
+
+// The problems of one variant or swept value, said as such: "in variant `x`: ...".
+void add_prefixed(std::vector<Diagnostic>& diags, const std::vector<Diagnostic>& found,
+                  const std::string& prefix) {
+    for (Diagnostic d : found) {
+        d.message = prefix + d.message;
+        if (std::find_if(diags.begin(), diags.end(), [&](const Diagnostic& e) {
+                return e.loc.file == d.loc.file && e.loc.line == d.loc.line &&
+                       e.loc.column == d.loc.column && e.message == d.message;
+            }) == diags.end())
+            diags.push_back(std::move(d));
+    }
+}
+
+}  // namespace
+
+ScenarioFile ScenarioFile::read(const std::string& path) { return parse(read_text(path), path); }
+
+ScenarioFile ScenarioFile::parse(const std::string& text, const std::string& file) {
+    std::vector<Diagnostic> diags;
+    auto root = detail::parse_yaml(text, file, diags);
+    if (!root) throw ScenarioError(std::move(diags));
+    ScenarioFile f;
+    f.file_ = file;
+    f.hash_ = sim::fnv1a64(text);
+    f.variants_ = detail::read_variants(*root, diags);
+    f.sweep_ = detail::read_sweep(*root, diags);
+    if (!diags.empty()) {
+        sort_diagnostics(diags);
+        throw ScenarioError(std::move(diags));
+    }
+    f.root_ = std::make_shared<const detail::RawNode>(std::move(*root));
+    return f;
+}
+
+Scenario ScenarioFile::load(const std::vector<std::string>& overrides,
+                            const std::vector<Setting>& settings) const {
+    std::vector<Diagnostic> diags;
+    detail::RawNode root = *root_;
+    for (const Setting& s : settings) detail::apply_value(root, s.path, *s.value, s.loc, diags);
+    detail::apply_overrides(root, overrides, diags);
+    Scenario sc = detail::ScenarioBuilder(root, file_, diags).build();
+    if (!diags.empty()) {
+        sort_diagnostics(diags);
+        throw ScenarioError(std::move(diags));
+    }
+    sc.content_hash = hash_;
+    sc.overrides = overrides;
+    for (const Setting& s : settings) sc.settings.push_back(s.path + "=" + s.text);
+    return sc;
+}
+
+Scenario ScenarioFile::load_checked(const std::vector<std::string>& overrides) const {
+    Scenario base = load(overrides);  // throws: the base's own problems come first
+    std::vector<Diagnostic> diags;
+    for (const Variant& v : variants_) {
+        try {
+            (void)load(overrides, v.settings);
+        } catch (const ScenarioError& e) {
+            add_prefixed(diags, e.diagnostics(), "in variant `" + v.name + "`: ");
+        }
+    }
+    if (sweep_) {
+        // Each swept value on its own (a range's ends for a Latin hypercube): a combination
+        // that fails only jointly is reported by the point that runs it.
+        constexpr std::size_t kChecked = 100;  // values per parameter checked up front
+        for (const SweepParameter& p : sweep_->parameters) {
+            std::vector<std::string> values = p.values;
+            if (p.range) values = {detail::format_number(p.from), detail::format_number(p.to)};
+            if (values.size() > kChecked) {
+                values = {values.front(), values[values.size() / 2], values.back()};
+            }
+            for (const std::string& v : values) {
+                detail::RawNode node;
+                node.kind = detail::RawNode::Kind::scalar;
+                node.scalar = v;
+                node.loc = p.loc;
+                const Setting s{p.path, std::make_shared<const detail::RawNode>(node), v, p.loc};
+                try {
+                    (void)load(overrides, {s});
+                } catch (const ScenarioError& e) {
+                    add_prefixed(diags, e.diagnostics(),
+                                 "in sweep value " + p.path + "=" + v + ": ");
+                }
+            }
+        }
+    }
+    if (!diags.empty()) {
+        sort_diagnostics(diags);
+        throw ScenarioError(std::move(diags));
+    }
+    return base;
+}
+
+const Variant* ScenarioFile::find_variant(const std::string& name) const {
+    for (const Variant& v : variants_)
+        if (v.name == name) return &v;
+    return nullptr;
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& file,
+                            const std::vector<std::string>& overrides) {
+    return ScenarioFile::parse(text, file).load_checked(overrides);
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+    return ScenarioFile::read(path).load_checked(overrides);
 }
 
 }  // namespace qosim::models

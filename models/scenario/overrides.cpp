@@ -55,6 +55,16 @@ std::vector<const SchemaKey*> resolve_path(const std::vector<std::string>& segs,
     std::vector<const SchemaKey*> rows;
     std::string pattern;
     const SchemaKey* row = nullptr;
+    if (!segs.empty() && (segs[0] == "variants" || segs[0] == "sweep")) {
+        diags.push_back({loc, segs[0],
+                         "`" + segs[0] +
+                             "` describes other runs of the scenario and cannot be "
+                             "overridden",
+                         segs[0] == "variants"
+                             ? "pick a variant with --variant NAME, or --set the values directly"
+                             : "edit the sweep in the file, or --set the values of one point"});
+        return {};
+    }
     for (std::size_t i = 0; i < segs.size(); ++i) {
         const std::string& seg = segs[i];
         const std::string so_far = join(segs, i + 1);
@@ -90,8 +100,9 @@ std::vector<const SchemaKey*> resolve_path(const std::vector<std::string>& segs,
             return {};
         }
         if (row->status == KeyStatus::reserved) {
-            diags.push_back({loc, so_far, reserved_message(seg),
-                             "see SPEC §2; `qosim check --help` lists what this version runs"});
+            diags.push_back(
+                {loc, so_far, reserved_message(seg),
+                 "docs/scenario.md and `qosim check --help` list what this version runs"});
             return {};
         }
         pattern = std::string(row->path);
@@ -135,16 +146,19 @@ std::vector<Diagnostic> check_override_path(const std::string& path, const Sourc
     return diags;
 }
 
+const SchemaKey* override_target(const std::string& path) {
+    std::vector<Diagnostic> ignored;
+    const auto rows = resolve_path(split_path(path), SourceLoc{}, ignored);
+    return rows.empty() ? nullptr : rows.back();
+}
+
 namespace detail {
 
-namespace {
-
-void apply_one(RawNode& root, const Override& o, std::vector<Diagnostic>& diags) {
-    const auto segs = split_path(o.path);
-    const auto rows = resolve_path(segs, o.loc, diags);
+void apply_value(RawNode& root, const std::string& path, RawNode value, const SourceLoc& where,
+                 std::vector<Diagnostic>& diags) {
+    const auto segs = split_path(path);
+    const auto rows = resolve_path(segs, where, diags);
     if (rows.empty()) return;
-    auto value = parse_yaml_value(o.value, o.loc, o.path, diags);
-    if (!value) return;
 
     if (root.is_null()) root.kind = RawNode::Kind::map;
     RawNode* node = &root;
@@ -155,14 +169,14 @@ void apply_one(RawNode& root, const Override& o, std::vector<Diagnostic>& diags)
         if (node->is_null()) node->kind = is_index(seg) ? RawNode::Kind::list : RawNode::Kind::map;
         if (node->is_list()) {
             if (!is_index(seg)) {
-                diags.push_back({o.loc, join(segs, i + 1),
+                diags.push_back({where, join(segs, i + 1),
                                  "`" + here + "` is a list; index it by number (" + here + ".0)",
                                  kSetHint});
                 return;
             }
             const std::size_t index = std::stoul(seg);
             if (index >= node->items.size()) {
-                diags.push_back({o.loc, join(segs, i + 1),
+                diags.push_back({where, join(segs, i + 1),
                                  "`" + here + "` has " + std::to_string(node->items.size()) +
                                      " items, so there is no index " + seg,
                                  node->items.empty() ? std::string("add the item in the file")
@@ -171,14 +185,14 @@ void apply_one(RawNode& root, const Override& o, std::vector<Diagnostic>& diags)
                 return;
             }
             if (last) {
-                node->items[index] = std::move(*value);
+                node->items[index] = std::move(value);
                 return;
             }
             node = &node->items[index];
             continue;
         }
         if (!node->is_map()) {
-            diags.push_back({o.loc, here,
+            diags.push_back({where, here,
                              "`" + here + "` is " + node->describe() +
                                  " in the scenario, not a map, so `" + seg + "` cannot be set",
                              "set the whole value instead, e.g. --set '" + here +
@@ -191,31 +205,33 @@ void apply_one(RawNode& root, const Override& o, std::vector<Diagnostic>& diags)
             if (!last && row != nullptr && row->names_must_exist) {
                 std::vector<std::string> names;
                 for (const auto& e : node->entries) names.push_back(e.key);
-                diags.push_back({o.loc, join(segs, i + 1),
+                diags.push_back({where, join(segs, i + 1),
                                  "there is no `" + seg + "` under `" + here + "` in the scenario",
                                  suggestion_hint(seg, names, "set the whole entry to add one")});
                 return;
             }
             RawNode fresh;
-            fresh.loc = o.loc;
-            node->entries.push_back(RawEntry{seg, o.loc, std::move(fresh)});
+            fresh.loc = where;
+            node->entries.push_back(RawEntry{seg, where, std::move(fresh)});
             entry = &node->entries.back();
         }
         if (last) {
-            entry->key_loc = o.loc;
-            entry->value = std::move(*value);
+            entry->key_loc = where;
+            entry->value = std::move(value);
             return;
         }
         node = &entry->value;
     }
 }
 
-}  // namespace
-
 void apply_overrides(RawNode& root, const std::vector<std::string>& items,
                      std::vector<Diagnostic>& diags) {
     for (const auto& item : items) {
-        if (const auto o = parse_override(item, diags)) apply_one(root, *o, diags);
+        const auto o = parse_override(item, diags);
+        if (!o) continue;
+        if (resolve_path(split_path(o->path), o->loc, diags).empty()) continue;
+        if (auto value = parse_yaml_value(o->value, o->loc, o->path, diags))
+            apply_value(root, o->path, std::move(*value), o->loc, diags);
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/raw_tree.hpp"
+#include "models/scenario/schema.hpp"
 
 namespace qosim::models {
 
@@ -32,6 +33,10 @@ std::optional<Override> parse_override(const std::string& item, std::vector<Diag
 [[nodiscard]] std::vector<Diagnostic> check_override_path(const std::string& path,
                                                           const SourceLoc& loc);
 
+/// The schema row of the value a valid override path sets (its last segment), or null when
+/// the path ends below a distribution (`dist` or a parameter: a number) or is not valid.
+[[nodiscard]] const SchemaKey* override_target(const std::string& path);
+
 namespace detail {
 
 /// Applies `items` in order to `root`: the path is checked (check_override_path), then walked;
@@ -41,6 +46,12 @@ namespace detail {
 /// failed item changes nothing.
 void apply_overrides(RawNode& root, const std::vector<std::string>& items,
                      std::vector<Diagnostic>& diags);
+
+/// Sets the value at dotted `path` to `value` as apply_overrides() does for one item, pointing
+/// its messages (and the key it creates) at `where`: a variant's or sweep parameter's place in
+/// the file. The path is checked against the schema first.
+void apply_value(RawNode& root, const std::string& path, RawNode value, const SourceLoc& where,
+                 std::vector<Diagnostic>& diags);
 
 }  // namespace detail
 

@@ -17,6 +17,19 @@ struct SourceLoc {
     int column = 0;  ///< 1-based
 };
 
+/// One located remark about a scenario: an error (diagnostics.hpp), or a warning about a valid
+/// value that is probably not meant. Rendered as
+///   scenarios/line.yaml:14:18: stages.smt.service.sd: must be >= 0, got -0.2
+///     hint: <hint>
+struct Diagnostic {
+    SourceLoc loc;
+    std::string path;     ///< dotted key path, e.g. "stages.smt.service.sd" (may be empty)
+    std::string message;  ///< the rule broken and the value found
+    std::string hint;     ///< what to do (may be empty)
+
+    [[nodiscard]] std::string render() const;
+};
+
 enum class TimeUnit { minute, hour, day };
 enum class StageType { source, station, inspection, link, sink };
 enum class Discipline { fifo, lifo, priority, edd };
@@ -195,6 +208,8 @@ struct Scenario {
     std::string file;                    ///< path as given on the command line
     std::uint64_t content_hash = 0;      ///< FNV-1a of the file bytes (run_info.csv)
     std::vector<std::string> overrides;  ///< "--set" items applied, in order
+    /// "path=value" of the variant or sweep point applied before the overrides, in order.
+    std::vector<std::string> settings;
     TimeUnit time_unit = TimeUnit::hour;
     RunSpec run;
     Costs costs;
@@ -202,6 +217,8 @@ struct Scenario {
     std::vector<StageSpec> stages;  ///< in file order
     std::vector<Fault> faults;      ///< in file order
     std::vector<Product> products;  ///< every source's products, in file order (may be empty)
+    /// Things that are valid but probably not meant, each located (check and run print them).
+    std::vector<Diagnostic> warnings;
 
     /// Index of the stage called `name`, or none.
     [[nodiscard]] std::optional<std::size_t> find_stage(const std::string& name) const;

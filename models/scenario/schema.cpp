@@ -109,8 +109,10 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("the routes between stages: a list of {from, to, prob}"),
     key("faults", KeyType::list)
         .help("scheduled fault injection: a list of {stage, kind, at, duration, factor | value}"),
-    key("variants", KeyType::map).reserved().help("named what-ifs for `qosim compare`"),
-    key("sweep", KeyType::map).reserved().help("parameter sweep design for `qosim sweep`"),
+    key("variants", KeyType::map)
+        .help("named what-ifs for `qosim compare` and `--variant`: {NAME: {PATH: value ...}}"),
+    key("sweep", KeyType::map)
+        .help("parameter sweep design for `qosim sweep`: {method, parameters, samples, seed}"),
 
     // --- run ---------------------------------------------------------------------------------
     key("run.horizon", KeyType::number)
@@ -428,6 +430,44 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .unit("factor")
         .help("customers who met an error answer bias times as often (capped at 1)"),
 
+    // --- variants and sweep -------------------------------------------------------------------
+    key("variants.*", KeyType::map)
+        .help("a variant; the name matches [A-Za-z_][A-Za-z0-9_-]*: the values it changes, as "
+              "`--set` paths, e.g. {stages.smt.servers: 3}")
+        .existing_names(),
+    key("variants.*.*", KeyType::setting)
+        .help("a scalar's dotted path (as with --set) and its value in this variant"),
+    key("sweep.method", KeyType::choice)
+        .default_value("grid")
+        .choices("grid|lhs")
+        .help("grid: every combination of the listed values; lhs: a Latin hypercube of "
+              "`samples` points over the ranges"),
+    key("sweep.parameters", KeyType::map)
+        .required()
+        .help("the swept values by dotted path (as with --set): a list [a, b, c] or a range "
+              "{from, to, steps}"),
+    key("sweep.parameters.*", KeyType::setting)
+        .help("a list of values, or {from, to, steps} (grid: steps values from `from` to `to`; "
+              "lhs: the range sampled); integer keys take whole numbers only"),
+    key("sweep.parameters.*.from", KeyType::number)
+        .required()
+        .help("first value of the range (in the key's unit)"),
+    key("sweep.parameters.*.to", KeyType::number)
+        .required()
+        .help("last value of the range (in the key's unit)"),
+    key("sweep.parameters.*.steps", KeyType::integer)
+        .range(ge(2))
+        .unit("count")
+        .help("grid: how many evenly spaced values from `from` to `to` (required with grid)"),
+    key("sweep.samples", KeyType::integer)
+        .range(ge(1))
+        .unit("points")
+        .help("lhs: the number of design points (required with lhs)"),
+    key("sweep.seed", KeyType::integer)
+        .default_value("1")
+        .range(ge(0))
+        .help("lhs: the seed of the Latin hypercube (independent of run.seed)"),
+
     // --- routes ------------------------------------------------------------------------------
     key("routes.#", KeyType::map).help("one route: {from, to, prob, when, product}"),
     key("routes.#.from", KeyType::name).required().help("the stage the route leaves (not a sink)"),
@@ -535,6 +575,7 @@ std::string_view type_name(KeyType t) {
     case KeyType::integer: return "integer";
     case KeyType::boolean: return "true|false";
     case KeyType::distribution: return "distribution";
+    case KeyType::setting: return "path: value";
     }
     return "?";
 }
@@ -709,7 +750,7 @@ std::string reserved_message(std::string_view what) {
 std::string schema_reference() {
     constexpr std::size_t kPathWidth = 30;
     std::string out =
-        "Scenario keys supported by this version (SPEC §2). `*` = any name (a stage or a\n"
+        "Scenario keys supported by this version (docs/scenario.md). `*` = any name (a stage or a\n"
         "metric), `#` = a list index (routes.0.prob). Durations are in `time_unit`; costs\n"
         "named per_..._hour are per hour whatever the time unit. A `distribution` is a bare\n"
         "number (a constant) or {dist: NAME, PARAM: value ...}, see below.\n\n";
@@ -757,12 +798,23 @@ std::string schema_reference() {
         "  loops       Every loop needs an exit that some orders take, given the routes'\n"
         "              probs and the defect, detect, false-alarm and damage probabilities.\n"
         "  shifts      Windows satisfy 0 <= from < to <= cycle and do not overlap; at least\n"
-        "              one has servers >= 1; `servers`, if given, is >= the largest window.\n"
+        "              one has servers >= 1; `servers`, if given, caps every window (a\n"
+        "              window cannot staff more servers than the station has; check warns).\n"
         "  faults      outage: a station or inspection; surge: a source (factor);\n"
         "              defect_prob: a station or link (value; on a link it replaces\n"
         "              damage_prob); loss_prob: a link (value); service: a station,\n"
         "              inspection or link (factor). Faults of one kind on one stage do not\n"
-        "              overlap in time.\n";
+        "              overlap in time.\n"
+        "  variants    Each variant is a map of dotted paths (as with --set) to values; they\n"
+        "              are applied to the file, then --set on top. Every variant is checked\n"
+        "              when the scenario is loaded.\n"
+        "  sweep       grid: every combination of the parameters' values, the last one\n"
+        "              varying fastest; lhs: `samples` points of a Latin hypercube over the\n"
+        "              ranges (and lists), from its own `seed`. Integer keys stay whole.\n";
+    const bool any_planned = std::any_of(kSchema.begin(), kSchema.end(), [](const SchemaKey& k) {
+        return k.status == KeyStatus::reserved || !k.reserved_values.empty();
+    });
+    if (!any_planned) return out;
     out +=
         "\nPart of the qosim format but not supported by this version yet (planned; the\n"
         "loader rejects them):\n";

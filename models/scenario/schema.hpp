@@ -24,6 +24,7 @@ enum class KeyType {
     integer,       ///< a whole number
     boolean,       ///< true | false
     distribution,  ///< a bare number (constant) or {dist: NAME, params}
+    setting,       ///< a `--set` path (the key) and the value it takes (variants)
 };
 
 /// Whether this version reads a key. Reserved keys are part of the qosim format (SPEC §2) but

@@ -47,6 +47,7 @@ std::string type_word(KeyType t) {
     case KeyType::integer: return "a whole number";
     case KeyType::boolean: return "true or false";
     case KeyType::distribution: return "a distribution";
+    case KeyType::setting: return "a value for the path";
     }
     return "?";
 }
@@ -139,7 +140,7 @@ bool Reader::check_map(const Cursor& c, StageTypeMask types, std::string_view ty
                   suggestion_hint(e.key, candidates, "keys allowed here: " + join_names(allowed)));
         } else if (k->status == KeyStatus::reserved) {
             error(e.key_loc, path, reserved_message(e.key),
-                  "see SPEC §2; `qosim check --help` lists what this version runs");
+                  "docs/scenario.md and `qosim check --help` list what this version runs");
         } else if ((k->stage_types & types) == 0) {
             error(e.key_loc, path, "`" + e.key + "` does not apply to " + std::string(type_label),
                   std::string(type_label) +
@@ -164,7 +165,7 @@ bool Reader::reject_reserved_value(const Cursor& c) {
     for (const auto v : split_choices(c.key->reserved_values)) {
         if (c.node->scalar == v) {
             error(c.loc, c.path, reserved_message(std::string(c.name()) + ": " + std::string(v)),
-                  "see SPEC §2; `qosim check --help` lists what this version runs");
+                  "docs/scenario.md and `qosim check --help` list what this version runs");
             return true;
         }
     }

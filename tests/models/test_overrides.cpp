@@ -123,9 +123,9 @@ TEST_CASE("--set errors that only the tree can find", "[overrides]") {
     REQUIRE(yaml.size() == 1);
     CHECK(yaml[0].message.find("not valid YAML") != std::string::npos);
 
-    const auto reserved = errors_with({"sweep.method=grid"});
-    REQUIRE(reserved.size() == 1);
-    CHECK(reserved[0].message.find("`sweep` is part of the qosim format") == 0);
+    const auto design = errors_with({"sweep.method=grid"});
+    REQUIRE(design.size() == 1);
+    CHECK(design[0].message.find("`sweep` describes other runs of the scenario") == 0);
 }
 
 TEST_CASE("problems with an override's value point at the override, not at the file",
