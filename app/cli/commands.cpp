@@ -101,6 +101,11 @@ void check_trace_file(const std::filesystem::path& file) {
     }
 }
 
+/// The scenario's warnings (valid, but probably not meant), each on stderr with its place.
+void print_warnings(const models::Scenario& scenario) {
+    for (const auto& w : scenario.warnings) std::cerr << "qosim: warning: " << w.render() << "\n";
+}
+
 /// At most this many time-series windows per replication (memory is per window).
 constexpr double kMaxWindows = 1e6;
 
@@ -111,6 +116,7 @@ int run_command(const RunOptions& opt) {
     if (opt.trace) check_trace_file(*opt.trace);
 
     const models::Scenario loaded = models::load_scenario(opt.scenario, run_overrides(opt));
+    print_warnings(loaded);
     if (window && !loaded.run.orders && loaded.run.horizon / *window > kMaxWindows) {
         throw UsageError(
             cat({"--timeseries ", *opt.timeseries, ": ",
@@ -171,6 +177,7 @@ int run_command(const RunOptions& opt) {
 
 int check_command(const CheckOptions& opt) {
     const models::Scenario scenario = models::load_scenario(opt.scenario, opt.sets);
+    print_warnings(scenario);
     const models::FlowAnalysis flow = models::analyse_flow(scenario);
     const models::QualityAnalysis quality = models::analyse_quality(scenario);
     std::cout << render_check_report(scenario, flow, quality) << std::flush;
