@@ -35,9 +35,6 @@ constexpr const char* kProducts = "products";
 constexpr const char* kSurvey = "survey";
 constexpr const char* kInitialWip = "initial_wip";
 
-// Lead-time batches kept for MSER-5 before neighbours are merged (memory stays bounded).
-constexpr std::size_t kMaxBatches = 4096;
-
 }  // namespace
 
 Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uint64_t seed,
@@ -736,7 +733,7 @@ void Pipeline::deliver(std::uint32_t sink, OrderId id) {
         c.lead_q.add(lead);
         c.direct_cost += penalty;
     }
-    if (options_.record_lead_times) record_lead_time(lead);
+    if (options_.record_lead_times) lead_time_batches_.add(now_, lead);
     trace(id, sink, "delivered");
     conclude(id, late || o.defective(), sink);
 }
@@ -789,22 +786,6 @@ ClassStats* Pipeline::class_of(OrderId id) {
 
 void Pipeline::trace(OrderId id, std::uint32_t stage, const char* event) {
     if (options_.trace) options_.trace->record(TraceRecord{now_, orders_[id].serial, stage, event});
-}
-
-// Lead times in batches of `batch_size_` deliveries; when the series is full, neighbouring
-// batches merge and the batch size doubles, so memory stays bounded.
-void Pipeline::record_lead_time(double lead) {
-    batch_sum_ += lead;
-    if (++batch_count_ < batch_size_) return;
-    batches_.emplace_back(now_, batch_sum_ / static_cast<double>(batch_size_));
-    batch_sum_ = 0.0;
-    batch_count_ = 0;
-    if (batches_.size() < kMaxBatches) return;
-    for (std::size_t i = 0; i < batches_.size() / 2; ++i)
-        batches_[i] = {batches_[2 * i + 1].first,
-                       (batches_[2 * i].second + batches_[2 * i + 1].second) / 2.0};
-    batches_.resize(batches_.size() / 2);
-    batch_size_ *= 2;
 }
 
 // --- servers ----------------------------------------------------------------------------------
@@ -1103,7 +1084,7 @@ ReplicationResult Pipeline::collect() {
         }
     }
     r.windows = std::move(windows_);
-    r.lead_time_batches = std::move(batches_);
+    r.lead_time_batches = lead_time_batches_.take();
     return r;
 }
 
