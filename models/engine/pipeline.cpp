@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/run/confidence.hpp"
 #include "models/run/replication.hpp"
 
 namespace qosim::models::detail {
@@ -1071,16 +1072,10 @@ ReplicationResult Pipeline::collect() {
     if (r.has_survey) {
         r.survey_responses = static_cast<double>(survey_responses_);
         if (survey_responses_ > 0) {
-            // Wilson score interval (Wilson 1927) at 95 %.
-            const double n = r.survey_responses;
-            const double p = static_cast<double>(survey_errors_) / n;
-            const double z = 1.959963984540054;
-            const double z2n = z * z / n;
-            const double centre = (p + z2n / 2) / (1 + z2n);
-            const double half = z * std::sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
-            r.survey_error_rate = p;
-            r.survey_ci95_low = std::max(0.0, centre - half);
-            r.survey_ci95_high = std::min(1.0, centre + half);
+            r.survey_error_rate = static_cast<double>(survey_errors_) / r.survey_responses;
+            const ProportionInterval ci = wilson_interval(survey_errors_, survey_responses_, kZ95);
+            r.survey_ci95_low = ci.low;
+            r.survey_ci95_high = ci.high;
         }
     }
     r.windows = std::move(windows_);
