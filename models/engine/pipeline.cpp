@@ -8,6 +8,7 @@
 #include <string>
 
 #include "models/run/confidence.hpp"
+#include "models/run/cost_allocation.hpp"
 #include "models/run/replication.hpp"
 
 namespace qosim::models::detail {
@@ -1013,22 +1014,20 @@ ReplicationResult Pipeline::collect() {
             out.blocked_time = s.blocked.area(end);
             out.busy_time = busy_area;
             out.idle_time = on_area - busy_area;
-            const StageCost& c = st.spec->cost;
             // Costs are per time unit (converted by the loader); staffed servers that are
             // blocked or down count as idle.
-            const double resource = c.per_busy_time * busy_area + c.per_idle_time * out.idle_time;
-            const double units = c.per_unit * out.departures;
-            const double repairs =
-                st.spec->breakdowns ? st.spec->breakdowns->cost_per_repair * out.breakdowns : 0.0;
-            out.cost = resource + units + repairs;
-            r.cost_resource += resource;
-            r.cost_units += units;
-            r.cost_repairs += repairs;
-            shared_cost += c.per_idle_time * out.idle_time + repairs;
+            const StationCost c = station_cost(
+                st.spec->cost, busy_area, out.idle_time, out.departures, out.breakdowns,
+                st.spec->breakdowns ? st.spec->breakdowns->cost_per_repair : 0.0);
+            out.cost = c.total();
+            r.cost_resource += c.resource;
+            r.cost_units += c.units;
+            r.cost_repairs += c.repairs;
+            shared_cost += c.shared;
             // Appraisal is the work of inspecting; an inspection's repairs are internal failure
             // (added below with every other repair), never both.
-            if (st.type == StageType::inspection) r.cost_appraisal += resource + units;
-            if (st.is_repair) r.cost_internal_failure += resource + units;
+            if (st.type == StageType::inspection) r.cost_appraisal += c.resource + c.units;
+            if (st.is_repair) r.cost_internal_failure += c.resource + c.units;
         } else if (st.type == StageType::link) {
             out.utilization = T > 0 ? s.busy.mean(end) : 0.0;  // mean units in transit
             const double units = st.spec->cost.per_unit * out.departures;
@@ -1040,12 +1039,10 @@ ReplicationResult Pipeline::collect() {
     r.internal_errors =
         r.defects_detected + r.false_alarms + r.scrapped + r.reworked + r.breakdowns;
     const Costs& pen = scenario_.costs;
-    r.cost_penalties = pen.late_penalty * static_cast<double>(late_) +
-                       pen.escape_penalty * static_cast<double>(delivered_defective_) +
-                       pen.lost_penalty * static_cast<double>(lost_ + cancelled_);
+    r.cost_penalties = penalty_cost(pen, late_, delivered_defective_, lost_ + cancelled_);
     r.cost_external_failure = r.cost_penalties;
     r.total_cost = r.cost_resource + r.cost_units + r.cost_repairs + r.cost_penalties;
-    r.cost_per_order = delivered_ ? r.total_cost / static_cast<double>(delivered_) : 0.0;
+    r.cost_per_order = cost_per_order(r.total_cost, delivered_);
 
     double busy_all = 0.0;
     for (const ClassStats& c : classes_) busy_all += c.busy_time;
@@ -1062,9 +1059,8 @@ ReplicationResult Pipeline::collect() {
                                        : 1.0;
         out.customer_error_rate =
             c.concluded ? static_cast<double>(c.errors) / static_cast<double>(c.concluded) : 0.0;
-        const double cost =
-            c.direct_cost + (busy_all > 0 ? shared_cost * c.busy_time / busy_all : 0.0);
-        out.cost_per_order = c.delivered ? cost / static_cast<double>(c.delivered) : 0.0;
+        const double cost = c.direct_cost + share_by_busy_time(shared_cost, c.busy_time, busy_all);
+        out.cost_per_order = cost_per_order(cost, c.delivered);
         r.classes.push_back(out);
     }
 
