@@ -10,6 +10,7 @@
 #include "models/run/confidence.hpp"
 #include "models/run/cost_allocation.hpp"
 #include "models/run/replication.hpp"
+#include "models/run/server_time.hpp"
 
 namespace qosim::models::detail {
 
@@ -404,7 +405,7 @@ void Pipeline::on_window_end() {
     for (std::size_t i = 0; i < t.busy.size(); ++i) {
         const double busy = t.busy[i] - (a.busy.empty() ? 0.0 : a.busy[i]);
         const double staffed = t.staffed[i] - (a.staffed.empty() ? 0.0 : a.staffed[i]);
-        w.utilization.push_back(staffed > 0 ? busy / staffed : 0.0);
+        w.utilization.push_back(utilization(busy, staffed));
     }
     windows_.push_back(std::move(w));
     window_start_totals_ = t;
@@ -1005,8 +1006,8 @@ ReplicationResult Pipeline::collect() {
             const double busy_area = s.busy.area(end);
             const double on_area = s.on.area(end);  // staffed server-time
             const double down_area = s.down.area(end);
-            out.utilization = on_area > 0 ? busy_area / on_area : 0.0;
-            out.availability = servers * T > 0 ? 1.0 - down_area / (servers * T) : 1.0;
+            out.utilization = utilization(busy_area, on_area);
+            out.availability = availability(down_area, servers, T);
             out.downtime = down_area;
             out.queue_len_mean = T > 0 ? s.queue.mean(end) : 0.0;
             out.wait_mean = s.wait.mean();

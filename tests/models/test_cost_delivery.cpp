@@ -195,6 +195,11 @@ routes:
     CHECK(r.windows[0].orders_created == 3);    // 1, 2, 3: the boundary at 4 comes first
     CHECK(r.windows[0].orders_delivered == 3);  // 1.5, 2.5, 3.5
     CHECK(r.windows[0].utilization.at(0) == Approx(1.5 / 4));
+    // WIP: one order in the system for 0.5 h after each of t = 1, 2, 3: area 1.5 over 4 h;
+    // in [8, 10]: after t = 8 and 9 (the order of t = 10 arrives at the end): 1.0 over 2 h.
+    CHECK(r.windows[0].wip_mean == Approx(1.5 / 4));
+    CHECK(r.windows[2].wip_mean == Approx(1.0 / 2));
+    CHECK(r.windows[2].utilization.at(0) == Approx(1.0 / 2));
     double created = 0, delivered = 0;
     for (const auto& w : r.windows) {
         created += w.orders_created;
