@@ -117,6 +117,34 @@ routes:
     CHECK(3 * r.classes[0].cost_per_order + r.classes[1].cost_per_order == Approx(r.total_cost));
 }
 
+TEST_CASE("lateness is averaged over late orders only", "[engine][delivery]") {
+    // The blocking line of test_pipeline.cpp: lead times 2.6, 4.1, 5.6, 7.1, 8.6, 10.1, 11.6.
+    // Due 5 h after creation, the last five are late by 0.6, 2.1, 3.6, 5.1, 6.6:
+    // lateness_mean = 18 / 5 = 3.6 (not 18 / 7 over all deliveries), lateness_p95 = the 5th
+    // of 5 (rank ceil(0.95 x 5) = 5) = 6.6; on time 2 of 7 delivered.
+    const std::string yaml = R"(name: lateness
+run: {horizon: 20, seed: 1}
+costs: {late_penalty: 25}
+stages:
+  orders: {type: source, interarrival: 1, due_in: 5}
+  a: {type: station, service: 0.1}
+  b: {type: station, service: 2.5, queue: {capacity: 0}}
+  out: {type: sink}
+routes:
+  - {from: orders, to: a}
+  - {from: a, to: b}
+  - {from: b, to: out}
+)";
+    const auto r = run_replication(load_scenario_text(yaml, "late.yaml"), 0, 1);
+    REQUIRE(r.orders_delivered == 7);
+    CHECK(r.orders_late == 5);
+    CHECK(r.lateness_mean == Approx(3.6));
+    CHECK(r.lateness_p95 == Approx(6.6).epsilon(0.001));
+    CHECK(r.on_time_rate == Approx(2.0 / 7));
+    CHECK(r.late_rate == Approx(5.0 / 7));  // of 7 concluded
+    CHECK(r.cost_penalties == Approx(5 * 25.0));
+}
+
 TEST_CASE("the same costs in minutes convert per-hour rates", "[engine][cost]") {
     // A station busy 30 of 60 minutes at 60/h busy and 6/h idle costs 30 + 3.
     const std::string yaml = R"(name: minutes
