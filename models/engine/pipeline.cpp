@@ -7,7 +7,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/run/confidence.hpp"
+#include "models/run/cost_allocation.hpp"
 #include "models/run/replication.hpp"
+#include "models/run/server_time.hpp"
 
 namespace qosim::models::detail {
 
@@ -34,9 +37,6 @@ constexpr const char* kBreakdowns = "breakdowns";
 constexpr const char* kProducts = "products";
 constexpr const char* kSurvey = "survey";
 constexpr const char* kInitialWip = "initial_wip";
-
-// Lead-time batches kept for MSER-5 before neighbours are merged (memory stays bounded).
-constexpr std::size_t kMaxBatches = 4096;
 
 }  // namespace
 
@@ -405,7 +405,7 @@ void Pipeline::on_window_end() {
     for (std::size_t i = 0; i < t.busy.size(); ++i) {
         const double busy = t.busy[i] - (a.busy.empty() ? 0.0 : a.busy[i]);
         const double staffed = t.staffed[i] - (a.staffed.empty() ? 0.0 : a.staffed[i]);
-        w.utilization.push_back(staffed > 0 ? busy / staffed : 0.0);
+        w.utilization.push_back(utilization(busy, staffed));
     }
     windows_.push_back(std::move(w));
     window_start_totals_ = t;
@@ -736,7 +736,7 @@ void Pipeline::deliver(std::uint32_t sink, OrderId id) {
         c.lead_q.add(lead);
         c.direct_cost += penalty;
     }
-    if (options_.record_lead_times) record_lead_time(lead);
+    if (options_.record_lead_times) lead_time_batches_.add(now_, lead);
     trace(id, sink, "delivered");
     conclude(id, late || o.defective(), sink);
 }
@@ -789,22 +789,6 @@ ClassStats* Pipeline::class_of(OrderId id) {
 
 void Pipeline::trace(OrderId id, std::uint32_t stage, const char* event) {
     if (options_.trace) options_.trace->record(TraceRecord{now_, orders_[id].serial, stage, event});
-}
-
-// Lead times in batches of `batch_size_` deliveries; when the series is full, neighbouring
-// batches merge and the batch size doubles, so memory stays bounded.
-void Pipeline::record_lead_time(double lead) {
-    batch_sum_ += lead;
-    if (++batch_count_ < batch_size_) return;
-    batches_.emplace_back(now_, batch_sum_ / static_cast<double>(batch_size_));
-    batch_sum_ = 0.0;
-    batch_count_ = 0;
-    if (batches_.size() < kMaxBatches) return;
-    for (std::size_t i = 0; i < batches_.size() / 2; ++i)
-        batches_[i] = {batches_[2 * i + 1].first,
-                       (batches_[2 * i].second + batches_[2 * i + 1].second) / 2.0};
-    batches_.resize(batches_.size() / 2);
-    batch_size_ *= 2;
 }
 
 // --- servers ----------------------------------------------------------------------------------
@@ -1022,8 +1006,8 @@ ReplicationResult Pipeline::collect() {
             const double busy_area = s.busy.area(end);
             const double on_area = s.on.area(end);  // staffed server-time
             const double down_area = s.down.area(end);
-            out.utilization = on_area > 0 ? busy_area / on_area : 0.0;
-            out.availability = servers * T > 0 ? 1.0 - down_area / (servers * T) : 1.0;
+            out.utilization = utilization(busy_area, on_area);
+            out.availability = availability(down_area, servers, T);
             out.downtime = down_area;
             out.queue_len_mean = T > 0 ? s.queue.mean(end) : 0.0;
             out.wait_mean = s.wait.mean();
@@ -1031,22 +1015,20 @@ ReplicationResult Pipeline::collect() {
             out.blocked_time = s.blocked.area(end);
             out.busy_time = busy_area;
             out.idle_time = on_area - busy_area;
-            const StageCost& c = st.spec->cost;
             // Costs are per time unit (converted by the loader); staffed servers that are
             // blocked or down count as idle.
-            const double resource = c.per_busy_time * busy_area + c.per_idle_time * out.idle_time;
-            const double units = c.per_unit * out.departures;
-            const double repairs =
-                st.spec->breakdowns ? st.spec->breakdowns->cost_per_repair * out.breakdowns : 0.0;
-            out.cost = resource + units + repairs;
-            r.cost_resource += resource;
-            r.cost_units += units;
-            r.cost_repairs += repairs;
-            shared_cost += c.per_idle_time * out.idle_time + repairs;
+            const StationCost c = station_cost(
+                st.spec->cost, busy_area, out.idle_time, out.departures, out.breakdowns,
+                st.spec->breakdowns ? st.spec->breakdowns->cost_per_repair : 0.0);
+            out.cost = c.total();
+            r.cost_resource += c.resource;
+            r.cost_units += c.units;
+            r.cost_repairs += c.repairs;
+            shared_cost += c.shared;
             // Appraisal is the work of inspecting; an inspection's repairs are internal failure
             // (added below with every other repair), never both.
-            if (st.type == StageType::inspection) r.cost_appraisal += resource + units;
-            if (st.is_repair) r.cost_internal_failure += resource + units;
+            if (st.type == StageType::inspection) r.cost_appraisal += c.resource + c.units;
+            if (st.is_repair) r.cost_internal_failure += c.resource + c.units;
         } else if (st.type == StageType::link) {
             out.utilization = T > 0 ? s.busy.mean(end) : 0.0;  // mean units in transit
             const double units = st.spec->cost.per_unit * out.departures;
@@ -1058,12 +1040,10 @@ ReplicationResult Pipeline::collect() {
     r.internal_errors =
         r.defects_detected + r.false_alarms + r.scrapped + r.reworked + r.breakdowns;
     const Costs& pen = scenario_.costs;
-    r.cost_penalties = pen.late_penalty * static_cast<double>(late_) +
-                       pen.escape_penalty * static_cast<double>(delivered_defective_) +
-                       pen.lost_penalty * static_cast<double>(lost_ + cancelled_);
+    r.cost_penalties = penalty_cost(pen, late_, delivered_defective_, lost_ + cancelled_);
     r.cost_external_failure = r.cost_penalties;
     r.total_cost = r.cost_resource + r.cost_units + r.cost_repairs + r.cost_penalties;
-    r.cost_per_order = delivered_ ? r.total_cost / static_cast<double>(delivered_) : 0.0;
+    r.cost_per_order = cost_per_order(r.total_cost, delivered_);
 
     double busy_all = 0.0;
     for (const ClassStats& c : classes_) busy_all += c.busy_time;
@@ -1080,9 +1060,8 @@ ReplicationResult Pipeline::collect() {
                                        : 1.0;
         out.customer_error_rate =
             c.concluded ? static_cast<double>(c.errors) / static_cast<double>(c.concluded) : 0.0;
-        const double cost =
-            c.direct_cost + (busy_all > 0 ? shared_cost * c.busy_time / busy_all : 0.0);
-        out.cost_per_order = c.delivered ? cost / static_cast<double>(c.delivered) : 0.0;
+        const double cost = c.direct_cost + share_by_busy_time(shared_cost, c.busy_time, busy_all);
+        out.cost_per_order = cost_per_order(cost, c.delivered);
         r.classes.push_back(out);
     }
 
@@ -1090,20 +1069,14 @@ ReplicationResult Pipeline::collect() {
     if (r.has_survey) {
         r.survey_responses = static_cast<double>(survey_responses_);
         if (survey_responses_ > 0) {
-            // Wilson score interval (Wilson 1927) at 95 %.
-            const double n = r.survey_responses;
-            const double p = static_cast<double>(survey_errors_) / n;
-            const double z = 1.959963984540054;
-            const double z2n = z * z / n;
-            const double centre = (p + z2n / 2) / (1 + z2n);
-            const double half = z * std::sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
-            r.survey_error_rate = p;
-            r.survey_ci95_low = std::max(0.0, centre - half);
-            r.survey_ci95_high = std::min(1.0, centre + half);
+            r.survey_error_rate = static_cast<double>(survey_errors_) / r.survey_responses;
+            const ProportionInterval ci = wilson_interval(survey_errors_, survey_responses_, kZ95);
+            r.survey_ci95_low = ci.low;
+            r.survey_ci95_high = ci.high;
         }
     }
     r.windows = std::move(windows_);
-    r.lead_time_batches = std::move(batches_);
+    r.lead_time_batches = lead_time_batches_.take();
     return r;
 }
 

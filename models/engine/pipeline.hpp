@@ -10,6 +10,7 @@
 #include "models/faults/shift_profile.hpp"
 #include "models/run/replication.hpp"
 #include "models/run/result.hpp"
+#include "models/run/warmup.hpp"
 #include "models/scenario/routing.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/event_queue.hpp"
@@ -171,7 +172,6 @@ private:
     void scrap(std::uint32_t at_stage, OrderId order);
     void damage(std::uint32_t s, OrderId id);
     void deliver(std::uint32_t sink, OrderId order);
-    void record_lead_time(double lead);
     void lose(std::uint32_t at_stage, OrderId order);
     void cancel(OrderId order);
     /// Draws where a unit leaving stage `s` goes (from its routing stream; no draw when the
@@ -248,11 +248,7 @@ private:
     double window_start_ = 0.0;
     std::vector<WindowResult> windows_;
 
-    // lead-time batches for MSER-5
-    std::vector<std::pair<double, double>> batches_;
-    std::uint64_t batch_size_ = 5;
-    std::uint64_t batch_count_ = 0;
-    double batch_sum_ = 0.0;
+    LeadTimeBatches lead_time_batches_;  ///< for MSER-5 (RunOptions::record_lead_times)
 };
 
 }  // namespace qosim::models::detail

@@ -56,9 +56,4 @@ struct RunOptions {
 ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replication,
                                   std::uint64_t seed, const RunOptions& options = {});
 
-/// MSER-5 (White 1997; Franklin & White 2008): the truncation point of a batched output
-/// series minimising the standard error of the remaining mean, searched over the first half.
-/// Returns the time of the last batch before the chosen truncation (0: no warm-up needed).
-double mser5_warmup(const std::vector<std::pair<double, double>>& batches);
-
 }  // namespace qosim::models

@@ -8,6 +8,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "models/run/replication.hpp"
+#include "models/run/warmup.hpp"
 
 namespace qosim::models {
 

@@ -1,10 +1,25 @@
-// MSER-5 warm-up detection on a batched lead-time series.
+// MSER-5 warm-up detection and the batched lead-time series it reads.
+#include "models/run/warmup.hpp"
+
 #include <cstddef>
 #include <limits>
 
-#include "models/run/replication.hpp"
-
 namespace qosim::models {
+
+void LeadTimeBatches::add(double t, double x) {
+    sum_ += x;
+    if (++count_ < batch_size_) return;
+    batches_.emplace_back(t, sum_ / static_cast<double>(batch_size_));
+    sum_ = 0.0;
+    count_ = 0;
+    if (batches_.size() < max_batches_) return;
+    // Full: neighbours merge into batches of twice the size, halving the series.
+    for (std::size_t i = 0; i < batches_.size() / 2; ++i)
+        batches_[i] = {batches_[2 * i + 1].first,
+                       (batches_[2 * i].second + batches_[2 * i + 1].second) / 2.0};
+    batches_.resize(batches_.size() / 2);
+    batch_size_ *= 2;
+}
 
 // For each candidate truncation d (in batches) over the first half of the series, MSER is
 // the variance of the remaining batch means divided by their count: sum((x - mean)^2) /

@@ -118,6 +118,10 @@ TEST_CASE("target text and status", "[summary]") {
     CHECK(target_status(min_t, ci(0.96, 0.99)) == TargetStatus::yes);
     CHECK(target_status(min_t, ci(0.90, 0.94)) == TargetStatus::no);
     CHECK(target_status(min_t, ci(0.94, 0.96)) == TargetStatus::undecided);
+    CHECK(target_status(min_t, ci(0.95, 0.99)) == TargetStatus::yes);  // bound inclusive
+    // A CI touching the bound from the wrong side still reaches it: not a clear miss.
+    CHECK(target_status(min_t, ci(0.90, 0.95)) == TargetStatus::undecided);
+    CHECK(target_status(max_t, ci(0.020, 0.030)) == TargetStatus::undecided);
 
     CHECK(target_status(both, ci(1.2, 2.0)) == TargetStatus::yes);
     CHECK(target_status(both, ci(0.2, 0.8)) == TargetStatus::no);

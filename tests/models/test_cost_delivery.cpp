@@ -72,6 +72,79 @@ TEST_CASE("cost totals reconcile to the cent with a hand computation", "[engine]
     CHECK(r.lateness_p95 == Approx(0.1).epsilon(0.001));
 }
 
+TEST_CASE("products pay their own cost and share idle and repair cost by busy time",
+          "[engine][cost][products]") {
+    // Two sources, one product each, into one station without waiting room. A arrives at
+    // t = 2, 4, 6, 8 (0.5 h each), B at t = 5 (1.25 h), so A's order of t = 6 finds the
+    // station busy and is lost: A has 3 delivered of 4. Breakdowns at 3.6 and 7.45 (repairs
+    // 0.25, calendar clock) fall while the station is idle.
+    const std::string yaml = R"(name: two products
+time_unit: hour
+run: {horizon: 9.5, seed: 1}
+stages:
+  a: {type: source, interarrival: 2, products: {A: {share: 1}}}
+  b: {type: source, interarrival: 5, products: {B: {share: 1}}}
+  m:
+    type: station
+    service: 0.5
+    service_by_product: {B: 1.25}
+    queue: {capacity: 0}
+    cost: {per_busy_hour: 10, per_idle_hour: 2, per_unit: 1}
+    breakdowns: {time_between: 3.6, repair: 0.25, cost_per_repair: 100}
+  out: {type: sink}
+routes:
+  - {from: a, to: m}
+  - {from: b, to: m}
+  - {from: m, to: out}
+)";
+    const auto r = run_replication(load_scenario_text(yaml, "p.yaml"), 0, 1);
+    REQUIRE(r.classes.size() == 2);
+    REQUIRE(r.classes[0].orders_created == 4);
+    REQUIRE(r.classes[0].orders_delivered == 3);
+    REQUIRE(r.classes[1].orders_delivered == 1);
+    REQUIRE(r.breakdowns == 2);
+    // Station: busy 3 x 0.5 + 1.25 = 2.75 h; idle 9.5 - 2.75 = 6.75 h (down time is idle).
+    // Direct: A 1.5 h x 10 + 3 units x 1 = 18; B 1.25 h x 10 + 1 unit x 1 = 13.5.
+    // Shared: idle 6.75 x 2 + 2 repairs x 100 = 213.5, split by busy time 1.5 : 1.25 of 2.75:
+    //   A 213.5 x 1.5 / 2.75 = 116.4545..., B 213.5 x 1.25 / 2.75 = 97.0454...
+    // Per delivered order: A (18 + 116.4545) / 3 = 44.8182, B (13.5 + 97.0455) / 1 = 110.5455.
+    CHECK(r.classes[0].cost_per_order == Approx((18 + 213.5 * 1.5 / 2.75) / 3));
+    CHECK(r.classes[1].cost_per_order == Approx(13.5 + 213.5 * 1.25 / 2.75));
+    CHECK(r.classes[0].cost_per_order == Approx(44.81818181818182));
+    CHECK(r.classes[1].cost_per_order == Approx(110.54545454545455));
+    // All cost is allocated: 3 x 44.8182 + 110.5455 = 245 = 27.5 + 13.5 + 4 + 200 in total.
+    CHECK(r.total_cost == Approx(245.0));
+    CHECK(3 * r.classes[0].cost_per_order + r.classes[1].cost_per_order == Approx(r.total_cost));
+}
+
+TEST_CASE("lateness is averaged over late orders only", "[engine][delivery]") {
+    // The blocking line of test_pipeline.cpp: lead times 2.6, 4.1, 5.6, 7.1, 8.6, 10.1, 11.6.
+    // Due 5 h after creation, the last five are late by 0.6, 2.1, 3.6, 5.1, 6.6:
+    // lateness_mean = 18 / 5 = 3.6 (not 18 / 7 over all deliveries), lateness_p95 = the 5th
+    // of 5 (rank ceil(0.95 x 5) = 5) = 6.6; on time 2 of 7 delivered.
+    const std::string yaml = R"(name: lateness
+run: {horizon: 20, seed: 1}
+costs: {late_penalty: 25}
+stages:
+  orders: {type: source, interarrival: 1, due_in: 5}
+  a: {type: station, service: 0.1}
+  b: {type: station, service: 2.5, queue: {capacity: 0}}
+  out: {type: sink}
+routes:
+  - {from: orders, to: a}
+  - {from: a, to: b}
+  - {from: b, to: out}
+)";
+    const auto r = run_replication(load_scenario_text(yaml, "late.yaml"), 0, 1);
+    REQUIRE(r.orders_delivered == 7);
+    CHECK(r.orders_late == 5);
+    CHECK(r.lateness_mean == Approx(3.6));
+    CHECK(r.lateness_p95 == Approx(6.6).epsilon(0.001));
+    CHECK(r.on_time_rate == Approx(2.0 / 7));
+    CHECK(r.late_rate == Approx(5.0 / 7));  // of 7 concluded
+    CHECK(r.cost_penalties == Approx(5 * 25.0));
+}
+
 TEST_CASE("the same costs in minutes convert per-hour rates", "[engine][cost]") {
     // A station busy 30 of 60 minutes at 60/h busy and 6/h idle costs 30 + 3.
     const std::string yaml = R"(name: minutes
@@ -150,6 +223,11 @@ routes:
     CHECK(r.windows[0].orders_created == 3);    // 1, 2, 3: the boundary at 4 comes first
     CHECK(r.windows[0].orders_delivered == 3);  // 1.5, 2.5, 3.5
     CHECK(r.windows[0].utilization.at(0) == Approx(1.5 / 4));
+    // WIP: one order in the system for 0.5 h after each of t = 1, 2, 3: area 1.5 over 4 h;
+    // in [8, 10]: after t = 8 and 9 (the order of t = 10 arrives at the end): 1.0 over 2 h.
+    CHECK(r.windows[0].wip_mean == Approx(1.5 / 4));
+    CHECK(r.windows[2].wip_mean == Approx(1.0 / 2));
+    CHECK(r.windows[2].utilization.at(0) == Approx(1.0 / 2));
     double created = 0, delivered = 0;
     for (const auto& w : r.windows) {
         created += w.orders_created;

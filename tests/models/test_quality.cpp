@@ -67,6 +67,31 @@ routes:
     }
 }
 
+TEST_CASE("the survey's Wilson interval is computed from answers and errors", "[engine][survey]") {
+    // Orders every 1 h into a station of 1.5 h with no waiting room: served at 1, 3, 5, 7, 9
+    // (delivered at 2.5 .. 8.5; the one of 9 is still in service), lost at 2, 4, 6, 8, 10.
+    // Every customer answers (rate 1), so 9 answers of which 5 report an error (the lost).
+    // Wilson 95 %, p = 5/9, k = z^2/9 = 0.426829: centre = (0.555556 + 0.213414) / 1.426829
+    // = 0.538936, half = 1.959964 sqrt(0.246914/9 + 0.426829/36) / 1.426829 = 0.272285,
+    // so [0.266651, 0.811221].
+    const std::string yaml = R"(name: survey
+run: {horizon: 10, seed: 1}
+stages:
+  orders: {type: source, interarrival: 1}
+  m: {type: station, service: 1.5, queue: {capacity: 0}}
+  out: {type: sink, survey: {response_rate: 1}}
+routes:
+  - {from: orders, to: m}
+  - {from: m, to: out}
+)";
+    const auto r = run_replication(load_scenario_text(yaml, "survey.yaml"), 0, 1);
+    REQUIRE(r.has_survey);
+    CHECK(r.survey_responses == 9);
+    CHECK(r.survey_error_rate == Approx(5.0 / 9));
+    CHECK(r.survey_ci95_low == Approx(0.266651).epsilon(1e-5));
+    CHECK(r.survey_ci95_high == Approx(0.811221).epsilon(1e-5));
+}
+
 TEST_CASE("inspection catches, rework repairs, scrap remakes or cancels", "[engine][quality]") {
     const std::string yaml = R"(name: chain
 run: {horizon: 100.5, seed: 1}

@@ -109,6 +109,22 @@ TEST_CASE("Tally merge of two halves equals the whole", "[statistics]") {
     CHECK(right.max() == whole.max());
 }
 
+TEST_CASE("Tally merge by hand: Chan's cross term na nb / n", "[statistics]") {
+    // a = {1, 2, 3}: n 3, mean 2, M2 = 1 + 0 + 1 = 2; b = {10, 20}: n 2, mean 15, M2 = 50.
+    // delta = 15 - 2 = 13; M2 = 2 + 50 + 13^2 x 3 x 2 / 5 = 52 + 202.8 = 254.8, mean
+    // 2 + 13 x 2/5 = 7.2. Directly: squared deviations from 7.2 are 38.44 + 27.04 + 17.64 +
+    // 7.84 + 163.84 = 254.8, so the variance is 254.8 / 4 = 63.7.
+    Tally a, b;
+    for (const double x : {1.0, 2.0, 3.0}) a.add(x);
+    for (const double x : {10.0, 20.0}) b.add(x);
+    a.merge(b);
+    CHECK(a.count() == 5);
+    CHECK(a.mean() == Approx(7.2));
+    CHECK(a.variance() == Approx(63.7));
+    CHECK(a.min() == 1.0);
+    CHECK(a.max() == 20.0);
+}
+
 TEST_CASE("TimeWeighted integrates a hand-made signal", "[statistics]") {
     TimeWeighted w;
     w.reset(0.0, 0.0);
