@@ -81,9 +81,11 @@ routes:
 }
 
 TEST_CASE("warmup: auto removes initial-state bias", "[validation][warmup]") {
-    // M/M/1 at rho = 0.9 (W = 10). Started empty, early orders see short queues; started
-    // with 200 orders already waiting, early orders wait for hundreds of hours. MSER-5 on
-    // pilot runs must cut enough that the steady-state mean lies in the truncated run's CI.
+    // M/M/1 at rho = 0.9 with mean service 0.9: W = s / (1 - rho) = 9. Started empty, early
+    // orders see short queues; started with 200 orders already waiting, early orders wait for
+    // up to 180 hours. MSER-5 on pilot runs must cut enough that the steady-state mean lies in
+    // the truncated run's CI.
+    const double W = 0.9 / (1.0 - 0.9);
     const std::string yaml = R"(name: heavy
 run: {horizon: 20000, warmup: auto, seed: 8}
 stages:
@@ -109,12 +111,12 @@ routes:
             estimate_of(run_all(truncated, 20), [](auto& r) { return r.lead_time_mean; });
         INFO("initial WIP " << wip << ": MSER-5 warm-up " << warmup << "; no warm-up " << raw.mean
                             << " +- " << raw.half_width << "; truncated " << cut.mean << " +- "
-                            << cut.half_width << "; exact 10");
+                            << cut.half_width << "; exact " << W);
         CHECK(warmup < sc.run.horizon / 2);
-        CHECK(cut.covers(10.0));
+        CHECK(cut.covers(W));
         if (wip > 0) {
-            CHECK_FALSE(raw.covers(10.0));  // the bias is real ...
-            CHECK(warmup > 1000);           // ... and the cut reaches past the backlog
+            CHECK_FALSE(raw.covers(W));  // the bias is real ...
+            CHECK(warmup > 1000);        // ... and the cut reaches past the backlog
         }
     }
 }
