@@ -40,7 +40,7 @@ inline constexpr double kFamilyAlpha = 0.01;
 namespace budget {
 inline constexpr int closed_forms = 20;
 inline constexpr int faults_quality = 15;
-inline constexpr int products_runcontrol = 0;  // not yet on the family design (95 % each)
+inline constexpr int products_runcontrol = 19;
 inline constexpr int check_vs_run = 16;
 }  // namespace budget
 
