@@ -26,6 +26,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/run/replication.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/statistics.hpp"
@@ -37,9 +38,9 @@ inline constexpr double kFamilyAlpha = 0.01;
 
 /// Statistical checks per validation file; their sum is K.
 namespace budget {
-inline constexpr int closed_forms = 0;  // not yet on the family design (95 % each)
-inline constexpr int faults_quality = 0;
-inline constexpr int products_runcontrol = 0;
+inline constexpr int closed_forms = 20;
+inline constexpr int faults_quality = 15;
+inline constexpr int products_runcontrol = 19;
 inline constexpr int check_vs_run = 16;
 }  // namespace budget
 
@@ -90,6 +91,16 @@ inline Estimate family_estimate(const std::vector<double>& xs) {
     e.sd = t.sd();
     e.half_width = family_quantile(e.n) * e.sd / std::sqrt(static_cast<double>(e.n));
     return e;
+}
+
+/// Runs replications 0..reps-1 of `scenario` with its (offset) seed.
+inline std::vector<models::ReplicationResult> run_all(const models::Scenario& scenario, int reps,
+                                                      const models::RunOptions& options = {}) {
+    std::vector<models::ReplicationResult> out;
+    for (int r = 0; r < reps; ++r)
+        out.push_back(models::run_replication(scenario, static_cast<std::uint64_t>(r),
+                                              scenario.run.seed, options));
+    return out;
 }
 
 template <class Results, class F>
