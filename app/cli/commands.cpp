@@ -178,8 +178,8 @@ int run_command(const RunOptions& opt) {
 int check_command(const CheckOptions& opt) {
     const models::Scenario scenario = models::load_scenario(opt.scenario, opt.sets);
     print_warnings(scenario);
-    const models::FlowAnalysis flow = models::analyse_flow(scenario);
     const models::QualityAnalysis quality = models::analyse_quality(scenario);
+    const models::FlowAnalysis flow = models::analyse_flow(scenario, quality);
     std::cout << render_check_report(scenario, flow, quality) << std::flush;
     for (const std::string& w : check_warnings(scenario, flow))
         std::cerr << "qosim: warning: " << w << "\n";

@@ -381,6 +381,7 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
     qa.visits.assign(n, 0.0);
     qa.arrival_rate.assign(n, 0.0);
     qa.utilization.assign(n, 0.0);
+    qa.loads.assign(n, StationLoad{});
     qa.defects_introduced.assign(n, 0.0);
     qa.work.assign(n, 0.0);
     qa.work_sq.assign(n, 0.0);
@@ -459,7 +460,8 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         qa.arrival_rate[i] = qa.visits[i] * total_rate;
         if (s.type != StageType::station && s.type != StageType::inspection) continue;
         if (!(qa.arrival_rate[i] > 0.0)) continue;
-        qa.utilization[i] = station_load(s, qa.work[i], qa.work_sq[i]).utilization;
+        qa.loads[i] = station_load(s, qa.work[i], qa.work_sq[i]);
+        qa.utilization[i] = qa.loads[i].utilization;
     }
     return qa;
 }

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/graph/station_load.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace qosim::models {
@@ -33,8 +34,11 @@ struct QualityAnalysis {
     std::vector<double> work;
     /// Stations and inspections: the sum over order classes of arrival rate x E[service^2].
     std::vector<double> work_sq;
-    /// Stations and inspections: station_load(work, work_sq).utilization, the busy share of
-    /// staffed time that `run` reports; other stages: 0.
+    /// Stations and inspections: station_load(work, work_sq), capacity and load; other stages:
+    /// a default StationLoad.
+    std::vector<StationLoad> loads;
+    /// Stations and inspections: loads[i].utilization, the busy share of staffed time that
+    /// `run` reports; other stages: 0.
     std::vector<double> utilization;
     /// Defects created per order by each station (defect_prob) and link (damage_prob); 0 for
     /// other stages. A unit repaired and then damaged again counts twice.

@@ -12,8 +12,9 @@ bool FlowAnalysis::any_saturated() const {
     return false;
 }
 
-FlowAnalysis analyse_flow(const Scenario& sc) {
-    const QualityAnalysis qa = analyse_quality(sc);
+FlowAnalysis analyse_flow(const Scenario& sc) { return analyse_flow(sc, analyse_quality(sc)); }
+
+FlowAnalysis analyse_flow(const Scenario& sc, const QualityAnalysis& qa) {
     FlowAnalysis out;
     out.arrival_rate = qa.arrival_rate;
     out.utilization.assign(sc.stages.size(), 0.0);
@@ -22,7 +23,7 @@ FlowAnalysis analyse_flow(const Scenario& sc) {
     for (std::size_t i = 0; i < sc.stages.size(); ++i) {
         const StageSpec& s = sc.stages[i];
         if (s.type == StageType::station || s.type == StageType::inspection) {
-            out.loads[i] = station_load(s, qa.work[i], qa.work_sq[i]);
+            out.loads[i] = qa.loads[i];
             out.utilization[i] = out.loads[i].utilization;
             const LoadVerdict v = out.loads[i].verdict;
             out.saturated[i] = v == LoadVerdict::saturated || v == LoadVerdict::overloaded;

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "models/graph/absorbing_chain.hpp"
 #include "models/graph/station_load.hpp"
 #include "models/scenario/scenario.hpp"
 
@@ -33,5 +34,8 @@ struct FlowAnalysis {
 /// Throws what analyse_quality() throws: std::runtime_error (TrappingLoopError) for a loop
 /// with no exit, std::invalid_argument for a scenario that validation would reject.
 [[nodiscard]] FlowAnalysis analyse_flow(const Scenario& sc);
+
+/// The same from an analyse_quality() already made for `sc` (the chain is solved once).
+[[nodiscard]] FlowAnalysis analyse_flow(const Scenario& sc, const QualityAnalysis& qa);
 
 }  // namespace qosim::models
