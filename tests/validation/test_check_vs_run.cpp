@@ -26,14 +26,11 @@ using qosim::test::family_estimate_of;
 
 namespace {
 
+// Replications 0..reps-1 (run_all), with `window`-long time-series windows when > 0.
 std::vector<ReplicationResult> replicate(const Scenario& sc, int reps, double window = 0.0) {
     qosim::models::RunOptions options;
     options.timeseries_window = window;
-    std::vector<ReplicationResult> out;
-    for (int r = 0; r < reps; ++r)
-        out.push_back(qosim::models::run_replication(sc, static_cast<std::uint64_t>(r), sc.run.seed,
-                                                     options));
-    return out;
+    return qosim::test::run_all(sc, reps, options);
 }
 
 double per_order(const ReplicationResult& r, double count) { return count / r.orders_created; }
