@@ -18,13 +18,13 @@ double choose_warmup(const Scenario& scenario, int pilots) {
     pilot.run.warmup_auto = false;
     RunOptions options;
     options.record_lead_times = true;
-    double warmup = 0.0;
+    std::vector<double> cuts;
     for (int r = 0; r < pilots; ++r) {
         const ReplicationResult res =
             run_replication(pilot, static_cast<std::uint64_t>(r), scenario.run.seed, options);
-        warmup = std::max(warmup, mser5_warmup(res.lead_time_batches));
+        cuts.push_back(mser5_warmup(res.lead_time_batches));
     }
-    return warmup;
+    return warmup_from_pilot_cuts(cuts, scenario.run.horizon);
 }
 
 double ci95_half_width(std::span<const double> values) {

@@ -10,8 +10,9 @@
 namespace qosim::models {
 
 /// `warmup: auto`: runs `pilots` pilot replications (indices 0..pilots-1, warm-up 0) recording
-/// lead-time batches, applies MSER-5 to each and returns the largest truncation time (a
-/// conservative choice). Pure: depends only on the arguments. 0 when no bias is detected.
+/// lead-time batches, applies MSER-5 to each and returns warmup_from_pilot_cuts of their cuts
+/// (an upper prediction bound on a replication's transient). Pure: depends only on the
+/// arguments. 0 when no bias is detected.
 double choose_warmup(const Scenario& scenario, int pilots = 5);
 
 /// Half-width of the two-sided 95 % Student-t confidence interval of the mean of `values`

@@ -1,8 +1,12 @@
 // MSER-5 warm-up detection and the batched lead-time series it reads.
 #include "models/run/warmup.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <limits>
+
+#include <boost/math/distributions/students_t.hpp>
 
 namespace qosim::models {
 
@@ -45,6 +49,23 @@ double mser5_warmup(const std::vector<std::pair<double, double>>& batches) {
         }
     }
     return best == 0 ? 0.0 : batches[best - 1].first;
+}
+
+double warmup_from_pilot_cuts(const std::vector<double>& cuts, double horizon) {
+    if (cuts.empty()) return 0.0;
+    const double largest = *std::max_element(cuts.begin(), cuts.end());
+    if (!(largest > 0.0) || cuts.size() < 2) return std::max(0.0, largest);
+    const auto n = static_cast<double>(cuts.size());
+    double mean = 0.0;
+    for (const double c : cuts) mean += c;
+    mean /= n;
+    double ss = 0.0;
+    for (const double c : cuts) ss += (c - mean) * (c - mean);
+    const double sd = std::sqrt(ss / (n - 1.0));
+    const boost::math::students_t t(n - 1.0);
+    const double bound = mean + boost::math::quantile(t, 0.95) * sd * std::sqrt(1.0 + 1.0 / n);
+    const double cap = horizon > 0.0 ? 0.5 * horizon : std::numeric_limits<double>::infinity();
+    return std::max(largest, std::min(bound, cap));
 }
 
 }  // namespace qosim::models

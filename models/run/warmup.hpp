@@ -41,4 +41,13 @@ private:
 /// Returns the time of the last batch before the chosen truncation (0: no warm-up needed).
 double mser5_warmup(const std::vector<std::pair<double, double>>& batches);
 
+/// The warm-up for every replication from the MSER-5 cuts of independent pilot runs: the
+/// upper 95 % prediction bound of one more replication's transient, mean + t(0.95, n-1) * sd
+/// * sqrt(1 + 1/n), and never less than the largest pilot cut nor more than half of
+/// `horizon`. The largest cut alone is too short: how long an initial backlog takes to clear
+/// varies from replication to replication, and a cut that fits the pilots leaves a third of
+/// the production replications still draining (their excess lead time biases the mean).
+/// 0 when no pilot found a bias; the largest cut for fewer than two pilots.
+double warmup_from_pilot_cuts(const std::vector<double>& cuts, double horizon);
+
 }  // namespace qosim::models

@@ -130,7 +130,8 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .choices("auto")
         .unit("time")
         .help("statistics before this time are discarded; must be < horizon; `auto` runs "
-              "five pilot replications and uses the largest MSER-5 truncation for all"),
+              "five pilot replications and uses an upper prediction bound of their MSER-5 "
+              "cuts for all"),
     key("run.replications", KeyType::integer)
         .default_value("10")
         .range(ge(1))

@@ -91,3 +91,21 @@ TEST_CASE("lead-time batches default to batches of 5", "[warmup]") {
     CHECK(b.batch_size() == 5);
     CHECK(b.batches() == std::vector<std::pair<double, double>>{{2.5, 3}, {5, 8}});
 }
+
+TEST_CASE("the warm-up from pilot cuts is an upper prediction bound on one more transient",
+          "[warmup]") {
+    using qosim::models::warmup_from_pilot_cuts;
+    // Cuts 1000 1200 1400 1600 1800: mean 1400, sd sqrt(100000) = 316.23; t(0.95, 4) =
+    // 2.1318; sqrt(1 + 1/5) = 1.0954; bound = 1400 + 2.1318 * 316.23 * 1.0954 = 2138.5.
+    CHECK(warmup_from_pilot_cuts({1000, 1200, 1400, 1600, 1800}, 20000) ==
+          Approx(2138.5).margin(0.5));
+    // Never below the largest cut (here the bound is 1400 + 0: identical cuts).
+    CHECK(warmup_from_pilot_cuts({1400, 1400, 1400}, 20000) == 1400.0);
+    // Capped at half the horizon, but never below a pilot's own cut.
+    CHECK(warmup_from_pilot_cuts({0, 0, 0, 0, 9000}, 20000) == 10000.0);
+    CHECK(warmup_from_pilot_cuts({0, 0, 0, 0, 9000}, 12000) == 9000.0);
+    // No bias found: no warm-up; one pilot: its cut.
+    CHECK(warmup_from_pilot_cuts({0, 0, 0}, 20000) == 0.0);
+    CHECK(warmup_from_pilot_cuts({700}, 20000) == 700.0);
+    CHECK(warmup_from_pilot_cuts({}, 20000) == 0.0);
+}
