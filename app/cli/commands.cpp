@@ -1,4 +1,4 @@
-// The command line: CLI11 declaration of `qosim run | check | graph` and their execution.
+// The command line: CLI11 declaration of the subcommands and the execution of run, check, graph.
 #include "app/cli/commands.hpp"
 
 #include <charconv>
@@ -9,6 +9,7 @@
 #include <optional>
 #include <unistd.h>
 
+#include "app/cli/whatif_commands.hpp"
 #include "app/output/console.hpp"
 #include "app/output/csv.hpp"
 #include "app/output/summary.hpp"
@@ -16,10 +17,12 @@
 #include "app/output/trace.hpp"
 #include "app/output/writer.hpp"
 #include "app/runner/experiment.hpp"
+#include "app/runner/interrupt.hpp"
 #include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
 #include "models/graph/stage_graph.hpp"
 #include "models/run/run_control.hpp"
+#include "models/scenario/did_you_mean.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/scenario/schema.hpp"
 
@@ -115,7 +118,29 @@ int run_command(const RunOptions& opt) {
     if (opt.timeseries) window = parse_window(*opt.timeseries);
     if (opt.trace) check_trace_file(*opt.trace);
 
-    const models::Scenario loaded = models::load_scenario(opt.scenario, run_overrides(opt));
+    const models::ScenarioFile file = models::ScenarioFile::read(opt.scenario);
+    std::vector<models::Setting> settings;
+    if (opt.variant) {
+        const models::Variant* v = file.find_variant(*opt.variant);
+        if (v == nullptr) {
+            std::vector<std::string> known;
+            std::string list;
+            for (const auto& x : file.variants()) {
+                known.push_back(x.name);
+                list += cat({list.empty() ? "" : ", ", x.name});
+            }
+            throw UsageError(cat({"--variant ", *opt.variant, ": no such variant in ",
+                                  opt.scenario, "; ",
+                                  models::suggestion_hint(
+                                      *opt.variant, known,
+                                      list.empty() ? std::string("the file has no variants:")
+                                                   : cat({"the variants are: ", list}))}));
+        }
+        settings = v->settings;
+    }
+    (void)file.load_checked(run_overrides(opt));  // every variant and swept value, up front
+    models::Scenario loaded = file.load(run_overrides(opt), settings);
+    if (opt.variant) loaded.variant = *opt.variant;
     print_warnings(loaded);
     if (window && !loaded.run.orders && loaded.run.horizon / *window > kMaxWindows) {
         throw UsageError(
@@ -145,9 +170,11 @@ int run_command(const RunOptions& opt) {
     if (opt.trace) trace.emplace(*opt.trace, scenario);
     ExperimentResult experiment;
     {
+        const InterruptGuard guard;
         ProgressBar bar(std::cerr, show_progress);
         ExperimentOptions eo;
         eo.jobs = opt.jobs;
+        eo.stop = &InterruptGuard::stop_flag();
         eo.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
         if (window) eo.timeseries_window = *window;
         if (trace) eo.open_trace = [&trace](std::size_t rep) { return trace->open(rep); };
@@ -156,7 +183,17 @@ int run_command(const RunOptions& opt) {
     }
     const auto& results = experiment.results;
     outcome.precision = experiment.precision;
+    outcome.interrupted = experiment.interrupted;
     scenario.run.replications = static_cast<int>(results.size());
+    if (experiment.interrupted) {
+        if (results.empty()) {
+            std::cerr << "qosim: interrupted before any replication finished; nothing written\n";
+            return kExitInterrupted;
+        }
+        // The trace's parts are numbered by replication and would not form one log; drop it.
+        outcome.trace_file.reset();
+        trace.reset();
+    }
     if (trace) trace->commit(results.size());
 
     const Summary summary = summarize(scenario, results);
@@ -167,6 +204,11 @@ int run_command(const RunOptions& opt) {
         std::cerr << "qosim: warning: precision goal not reached within "
                      "precision.max_replications ("
                   << outcome.precision->max_replications << ")\n";
+    }
+    if (experiment.interrupted) {
+        std::cerr << "qosim: interrupted: wrote the " << results.size()
+                  << " replications that had finished (marked interrupted in run_info.csv)\n";
+        return kExitInterrupted;
     }
     if (opt.fail_on_target && summary.any_target_failed()) {
         std::cerr << "qosim: a target was missed (--fail-on-target)\n";
@@ -230,16 +272,6 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     app.set_version_flag("--version", std::string("qosim ") + QOSIM_VERSION,
                          "Print the version and exit");
     app.require_subcommand(1);
-    // Commands of the contract that this version does not have yet: a clear message, exit 2.
-    for (const char* planned : {"sweep", "compare"}) {
-        CLI::App* sub = app.add_subcommand(
-            planned, cat({"(planned: not supported by this version yet, SPEC §1)"}));
-        sub->allow_extras();
-        sub->callback([planned] {
-            throw UsageError(cat({"qosim ", planned, " ", detail::kNotSupported,
-                                  "; use `qosim run` with --set for one variant at a time"}));
-        });
-    }
     app.footer(
         "Exit codes: 0 success, 1 run limit or internal error, 2 invalid scenario or usage\n"
         "(nothing written), 3 a target was missed with --fail-on-target.\n"
@@ -274,6 +306,11 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     r->add_flag("--fail-on-target", run.fail_on_target,
                 "Exit with code 3 when a target's 95 % CI lies wholly outside it");
     r->add_flag("--quiet", run.quiet, "No progress bar");
+
+    r->add_option("--variant", run.variant, "Run the named variant of `variants:`")
+        ->type_name("NAME");
+
+    detail::configure_whatif_cli(app, cmd);
 
     // --- check -------------------------------------------------------------------------------
     CheckOptions& check = cmd.check;
@@ -316,6 +353,12 @@ int execute(const CommandLine& cmd) {
     if (cmd.graph_cmd != nullptr && cmd.graph_cmd->parsed()) {
         return detail::graph_command(cmd.graph);
     }
+    if (cmd.sweep_cmd != nullptr && cmd.sweep_cmd->parsed())
+        return detail::sweep_command(cmd.sweep);
+    if (cmd.compare_cmd != nullptr && cmd.compare_cmd->parsed())
+        return detail::compare_command(cmd.compare);
+    if (cmd.merge_cmd != nullptr && cmd.merge_cmd->parsed())
+        return detail::merge_command(cmd.merge);
     if (cmd.schema_cmd != nullptr && cmd.schema_cmd->parsed()) {
         return detail::schema_command(cmd.schema);
     }

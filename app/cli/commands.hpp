@@ -1,6 +1,7 @@
 // The command line: CLI11 declaration of `qosim run | check | graph` and their execution.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -36,7 +37,47 @@ struct RunOptions {
     unsigned jobs = 1;                      ///< worker threads (>= 1)
     std::optional<std::string> trace;       ///< --trace FILE: order-level event log
     std::optional<std::string> timeseries;  ///< --timeseries WINDOW (scenario time units)
+    std::optional<std::string> variant;     ///< --variant NAME of `variants:`
     bool fail_on_target = false;
+    bool quiet = false;
+};
+
+/// `qosim sweep` options.
+struct SweepOptions {
+    std::string scenario;
+    std::optional<std::string> out;  ///< default: out/<scenario file stem>
+    std::optional<std::string> reps;
+    std::optional<std::string> seed;
+    std::optional<std::string> horizon;
+    std::vector<std::string> sets;
+    unsigned jobs = 1;
+    bool resume = false;
+    std::optional<std::string> shard;  ///< "K/N" or "auto"
+    std::string objective = "cost_per_order";
+    bool quiet = false;
+};
+
+/// `qosim compare` options.
+struct CompareOptions {
+    std::string scenario;
+    std::vector<std::string> variants;  ///< --variant NAME, in order; none: every variant
+    std::optional<std::string> out;
+    std::optional<std::string> reps;
+    std::optional<std::string> seed;
+    std::optional<std::string> horizon;
+    std::vector<std::string> sets;
+    unsigned jobs = 1;
+    bool select = false;
+    std::string objective = "cost_per_order";
+    std::optional<double> delta;  ///< indifference zone, in the objective's unit
+    std::size_t max_reps = 1000;
+    bool quiet = false;
+};
+
+/// `qosim merge` options.
+struct MergeOptions {
+    std::vector<std::string> dirs;
+    std::string out;
     bool quiet = false;
 };
 
@@ -64,6 +105,12 @@ struct CommandLine {
     CheckOptions check;
     GraphOptions graph;
     SchemaOptions schema;
+    SweepOptions sweep;
+    CompareOptions compare;
+    MergeOptions merge;
+    CLI::App* sweep_cmd = nullptr;
+    CLI::App* compare_cmd = nullptr;
+    CLI::App* merge_cmd = nullptr;
     CLI::App* run_cmd = nullptr;
     CLI::App* check_cmd = nullptr;
     CLI::App* graph_cmd = nullptr;

@@ -251,6 +251,14 @@ std::string run_info_csv(const models::Scenario& scenario, const RunOutcome& out
     }
     if (outcome.trace_file) csv.text("trace").text(*outcome.trace_file).end_row();
     csv.text("overrides").text(overrides).end_row();
+    std::string settings;
+    for (const auto& s : scenario.settings) {
+        if (!settings.empty()) settings += ';';
+        settings += s;
+    }
+    if (!scenario.variant.empty()) csv.text("variant").text(scenario.variant).end_row();
+    if (!settings.empty()) csv.text("settings").text(settings).end_row();
+    csv.text("interrupted").text(outcome.interrupted ? "yes" : "no").end_row();
     return csv.str();
 }
 

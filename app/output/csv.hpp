@@ -90,7 +90,8 @@ std::string summary_csv(const Summary& summary);
 /// warmup_method (fixed | auto-mser5); with precision: precision_metric, precision_goal,
 /// precision_reached (yes | no), precision_half_width, precision_min_replications,
 /// precision_max_replications; lead_time_quantile_rel_error; with --timeseries:
-/// timeseries_window; with --trace: trace; overrides.
+/// timeseries_window; with --trace: trace; overrides; with --variant: variant and settings
+/// (its path=value items); interrupted (yes | no).
 std::string run_info_csv(const models::Scenario& scenario, const RunOutcome& outcome = {});
 
 /// The scenario's content hash as 16 lower-case hex digits.

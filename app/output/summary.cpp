@@ -1,6 +1,7 @@
 // Summary over replications: mean, sd, Student-t 95 % CI per metric, and the targets' verdicts.
 #include "app/output/summary.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -112,24 +113,56 @@ bool has_survey(const models::Scenario& scenario) {
     return false;
 }
 
-Summary summarize(const models::Scenario& scenario,
-                  std::span<const models::ReplicationResult> results) {
-    Summary summary;
+namespace detail {
+
+/// The run metrics present for `scenario`, each summarised over `n` replications whose k-th
+/// value of metric index `m` is value(m, k); targets checked. A rate's interval is clipped to
+/// [0, 1]: the Student-t interval can reach past it when a rate is near 0 or 1.
+template <typename Value>
+std::vector<MetricSummary> summarize_metrics(const models::Scenario& scenario, std::size_t n,
+                                             const Value& value) {
+    std::vector<MetricSummary> out;
     const bool survey = has_survey(scenario);
-    std::vector<double> values(results.size());
-    for (const auto& metric : models::run_metrics()) {
+    std::vector<double> values(n);
+    const auto metrics = models::run_metrics();
+    for (std::size_t k = 0; k < metrics.size(); ++k) {
+        const auto& metric = metrics[k];
         if (!models::metric_present(metric, survey)) continue;
-        for (std::size_t r = 0; r < results.size(); ++r) values[r] = results[r].*metric.field;
+        for (std::size_t r = 0; r < n; ++r) values[r] = value(k, r);
         MetricSummary m = summarize_values(values);
         m.name = std::string(metric.name);
         m.unit = std::string(metric.unit);
         m.is_count = metric.is_count;
+        if (m.unit == "share" && n >= 2) {
+            m.ci95_low = std::clamp(m.ci95_low, 0.0, 1.0);
+            m.ci95_high = std::clamp(m.ci95_high, 0.0, 1.0);
+        }
         if (const models::Target* target = find_target(scenario, metric.name)) {
             m.target = target_text(*target);
             m.target_met = target_status(*target, m);
         }
-        summary.metrics.push_back(std::move(m));
+        out.push_back(std::move(m));
     }
+    return out;
+}
+
+}  // namespace detail
+
+std::vector<MetricSummary> summarize_rows(const models::Scenario& scenario,
+                                          std::span<const std::vector<double>* const> rows) {
+    return detail::summarize_metrics(scenario, rows.size(), [&](std::size_t k, std::size_t r) {
+        return (*rows[r])[k];
+    });
+}
+
+Summary summarize(const models::Scenario& scenario,
+                  std::span<const models::ReplicationResult> results) {
+    Summary summary;
+    const auto metrics = models::run_metrics();
+    summary.metrics =
+        detail::summarize_metrics(scenario, results.size(), [&](std::size_t k, std::size_t r) {
+            return results[r].*metrics[k].field;
+        });
 
     const auto stage_metrics = models::stage_metrics();
     summary.stage_means.assign(scenario.stages.size(),

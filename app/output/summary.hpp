@@ -73,4 +73,9 @@ bool has_survey(const models::Scenario& scenario);
 Summary summarize(const models::Scenario& scenario,
                   std::span<const models::ReplicationResult> results);
 
+/// The run metrics of summarize() from what-if rows: rows[r] holds replication r's values of
+/// every models::run_metrics() entry, in that table's order.
+std::vector<MetricSummary> summarize_rows(const models::Scenario& scenario,
+                                          std::span<const std::vector<double>* const> rows);
+
 }  // namespace qosim::app

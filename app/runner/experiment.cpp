@@ -101,10 +101,11 @@ void run_indexed(std::size_t count, unsigned jobs, const std::function<void(std:
 
 namespace detail {
 
-/// Runs replications [first, last) into results[first, last) (already sized).
+/// Runs replications [first, last) into results[first, last) (already sized); finished[i]
+/// is set for each one that ran (all of them unless options.stop was raised).
 void run_range(const models::Scenario& scenario, const ExperimentOptions& options,
-               std::vector<models::ReplicationResult>& results, std::size_t first, std::size_t last,
-               std::size_t progress_total) {
+               std::vector<models::ReplicationResult>& results, std::vector<char>& finished,
+               std::size_t first, std::size_t last, std::size_t progress_total) {
     const std::uint64_t seed = scenario.run.seed;
     ProgressFn progress;
     if (options.on_progress) {
@@ -116,6 +117,7 @@ void run_range(const models::Scenario& scenario, const ExperimentOptions& option
         last - first, options.jobs,
         [&](std::size_t k) {
             const std::size_t i = first + k;
+            if (options.stop != nullptr && options.stop->load()) return;
             models::RunOptions run_options;
             run_options.timeseries_window = options.timeseries_window;
             std::unique_ptr<models::TraceSink> sink;
@@ -128,6 +130,7 @@ void run_range(const models::Scenario& scenario, const ExperimentOptions& option
             r.replication = i;
             r.seed = seed;
             results[i] = std::move(r);  // each slot written by exactly one worker
+            finished[i] = 1;
         },
         progress);
 }
@@ -138,6 +141,19 @@ const models::RunMetric& find_run_metric(std::string_view name) {
         if (m.name == name) return m;
     }
     throw std::invalid_argument(std::string("precision: unknown metric ") + std::string(name));
+}
+
+bool interrupted(const ExperimentOptions& options) {
+    return options.stop != nullptr && options.stop->load();
+}
+
+/// After an interruption: only the replications that finished, in index order.
+void keep_finished(ExperimentResult& out, const std::vector<char>& finished) {
+    std::vector<models::ReplicationResult> kept;
+    for (std::size_t i = 0; i < out.results.size(); ++i)
+        if (i < finished.size() && finished[i] != 0) kept.push_back(std::move(out.results[i]));
+    out.interrupted = kept.size() < out.results.size();
+    out.results = std::move(kept);
 }
 
 ExperimentResult run_to_precision(const models::Scenario& scenario,
@@ -153,10 +169,16 @@ ExperimentResult run_to_precision(const models::Scenario& scenario,
     std::vector<double> values;
     std::optional<std::size_t> needed;
     std::size_t done = 0;
+    std::vector<char> finished;
     while (done < max_n) {
         const std::size_t next = std::min(max_n, done == 0 ? std::max(min_n, wave) : done + wave);
         out.results.resize(next);
-        run_range(scenario, options, out.results, done, next, max_n);
+        finished.resize(next, 0);
+        run_range(scenario, options, out.results, finished, done, next, max_n);
+        if (interrupted(options)) {
+            keep_finished(out, finished);
+            if (out.interrupted) return out;
+        }
         for (std::size_t i = done; i < next; ++i) values.push_back(out.results[i].*metric.field);
         done = next;
         needed = models::replications_needed(values, precision.half_width, min_n);
@@ -190,7 +212,9 @@ ExperimentResult run_experiment(const models::Scenario& scenario,
         if (options.on_progress) options.on_progress(0, 0);
         return out;
     }
-    detail::run_range(scenario, options, out.results, 0, reps, reps);
+    std::vector<char> finished(reps, 0);
+    detail::run_range(scenario, options, out.results, finished, 0, reps, reps);
+    if (detail::interrupted(options)) detail::keep_finished(out, finished);
     return out;
 }
 

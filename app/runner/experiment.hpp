@@ -1,6 +1,7 @@
 // Experiment runner: replications on worker threads, results ordered by index, never by completion.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -28,12 +29,18 @@ struct ExperimentOptions {
     ProgressFn on_progress;          ///< optional
     double timeseries_window = 0.0;  ///< > 0: fill ReplicationResult::windows
     TraceOpener open_trace;          ///< optional: trace every replication
+    /// Optional: once raised (SIGINT/SIGTERM), no new replication starts; the ones running
+    /// finish and are kept.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 /// The replications kept, and how the precision rule ended (with `precision:`).
 struct ExperimentResult {
-    std::vector<models::ReplicationResult> results;  ///< indexed by replication
+    /// In replication order; indexed by replication unless interrupted (then the finished
+    /// ones only, each with its ReplicationResult::replication).
+    std::vector<models::ReplicationResult> results;
     std::optional<PrecisionOutcome> precision;
+    bool interrupted = false;  ///< `stop` was raised before every replication ran
 };
 
 /// Runs task(0) .. task(count-1) on `jobs` threads. Workers claim indices from an atomic

@@ -26,6 +26,7 @@ struct RunOutcome {
     std::optional<PrecisionOutcome> precision;
     std::optional<double> timeseries_window;  ///< --timeseries WINDOW (time units)
     std::optional<std::string> trace_file;    ///< --trace FILE
+    bool interrupted = false;  ///< stopped by SIGINT/SIGTERM: only the finished replications
 };
 
 }  // namespace qosim::app

@@ -210,6 +210,7 @@ struct Scenario {
     std::vector<std::string> overrides;  ///< "--set" items applied, in order
     /// "path=value" of the variant or sweep point applied before the overrides, in order.
     std::vector<std::string> settings;
+    std::string variant;  ///< the variant applied (`run --variant NAME`); empty: the base
     TimeUnit time_unit = TimeUnit::hour;
     RunSpec run;
     Costs costs;

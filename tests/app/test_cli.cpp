@@ -207,7 +207,8 @@ TEST_CASE("run writes the four CSV files with the SPEC columns", "[cli]") {
     CHECK(keys == std::vector<std::string>{
                       "qosim_version", "stream_version", "scenario_name", "scenario_file",
                       "scenario_hash", "time_unit", "seed", "replications", "horizon", "orders",
-                      "warmup", "warmup_method", "lead_time_quantile_rel_error", "overrides"});
+                      "warmup", "warmup_method", "lead_time_quantile_rel_error", "overrides",
+                      "interrupted"});
     CHECK(read_file(out / "run_info.csv").find("\nwarmup_method,fixed\n") != std::string::npos);
     CHECK(read_file(out / "run_info.csv").find("\nlead_time_quantile_rel_error,0.001\n") !=
           std::string::npos);
