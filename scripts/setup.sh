@@ -4,6 +4,8 @@ set -euo pipefail
 
 # Boost.Math headers (students_t) come with libboost-dev (libboost1.74-dev); Boost.Graph with
 # libboost-graph-dev. CLI11 2.1, Catch2 2.13, yaml-cpp 0.7 and Eigen 3.4 are Debian 12's.
+# Open MPI 4.1 (libopenmpi-dev, openmpi-bin) for `mpirun -n N qosim sweep`; the build works
+# without it (-DQOSIM_MPI=OFF), the test suite checks the MPI case when it is there.
 packages=(
     g++
     cmake
@@ -16,6 +18,8 @@ packages=(
     libcli11-dev
     clang-format
     python3
+    libopenmpi-dev
+    openmpi-bin
 )
 
 missing=()

@@ -18,6 +18,7 @@
 #include "app/output/writer.hpp"
 #include "app/runner/experiment.hpp"
 #include "app/runner/interrupt.hpp"
+#include "app/runner/mpi_tasks.hpp"
 #include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
 #include "models/graph/stage_graph.hpp"
@@ -129,12 +130,11 @@ int run_command(const RunOptions& opt) {
                 known.push_back(x.name);
                 list += cat({list.empty() ? "" : ", ", x.name});
             }
-            throw UsageError(cat({"--variant ", *opt.variant, ": no such variant in ",
-                                  opt.scenario, "; ",
-                                  models::suggestion_hint(
-                                      *opt.variant, known,
-                                      list.empty() ? std::string("the file has no variants:")
-                                                   : cat({"the variants are: ", list}))}));
+            throw UsageError(
+                cat({"--variant ", *opt.variant, ": no such variant in ", opt.scenario, "; ",
+                     models::suggestion_hint(*opt.variant, known,
+                                             list.empty() ? std::string("the file has no variants:")
+                                                          : cat({"the variants are: ", list}))}));
         }
         settings = v->settings;
     }
@@ -269,8 +269,15 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     app.description(
         "qosim: discrete-event simulation of production and delivery pipelines.\n"
         "Measures cost, lead time and customer-facing error rate of a YAML scenario.");
-    app.set_version_flag("--version", std::string("qosim ") + QOSIM_VERSION,
-                         "Print the version and exit");
+    app.set_version_flag(
+        "--version",
+        [] {
+            return cat({"qosim ", QOSIM_VERSION, "\nMPI: ",
+                        mpi_built_in() ? cat({"yes (", mpi_library_version(),
+                                              "; mpirun -n N qosim sweep ...)"})
+                                       : std::string("no (built without MPI)")});
+        },
+        "Print the version (and whether MPI is built in) and exit");
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 success, 1 run limit or internal error, 2 invalid scenario or usage\n"

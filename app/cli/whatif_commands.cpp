@@ -21,6 +21,7 @@
 #include "app/output/writer.hpp"
 #include "app/runner/interrupt.hpp"
 #include "app/runner/journal.hpp"
+#include "app/runner/mpi_tasks.hpp"
 #include "app/runner/whatif.hpp"
 #include "models/run/metrics.hpp"
 #include "models/run/replication.hpp"
@@ -57,9 +58,9 @@ std::vector<std::string> with_reps(std::vector<std::string> overrides,
 /// What a sweep's rows depend on: the scenario's bytes, the overrides, the random-number
 /// use and the program version. Not --reps, --jobs or --shard.
 std::string manifest_hash(std::uint64_t content_hash, const std::vector<std::string>& overrides) {
-    std::string key = cat({"qosim ", QOSIM_VERSION, "\nstream ",
-                           std::to_string(models::kStreamVersion), "\nscenario ",
-                           format_hash(content_hash), "\n"});
+    std::string key =
+        cat({"qosim ", QOSIM_VERSION, "\nstream ", std::to_string(models::kStreamVersion),
+             "\nscenario ", format_hash(content_hash), "\n"});
     for (const auto& o : overrides) key += cat({"set ", o, "\n"});
     return format_hash(sim::fnv1a64(key));
 }
@@ -85,10 +86,11 @@ Shard parse_shard(const std::string& text) {
         const std::size_t task = number(id, "SLURM_ARRAY_TASK_ID");
         const std::size_t n = number(count, "SLURM_ARRAY_TASK_COUNT");
         if (task < first || task - first >= n)
-            throw UsageError(cat({"--shard auto: SLURM_ARRAY_TASK_ID ", id,
-                                  " is outside the array (min ", std::to_string(first),
-                                  ", count ", count, "); use a contiguous array such as "
-                                  "--array=1-N"}));
+            throw UsageError(
+                cat({"--shard auto: SLURM_ARRAY_TASK_ID ", id, " is outside the array (min ",
+                     std::to_string(first), ", count ", count,
+                     "); use a contiguous array such as "
+                     "--array=1-N"}));
         return Shard{task - first + 1, n};
     }
     const auto slash = text.find('/');
@@ -152,7 +154,8 @@ std::vector<PointFailure> lowest_failures(std::vector<PointFailure> failures) {
 
 /// The sweep's tasks: point-major, replications 0..reps-1; with a shard only task i of that
 /// order when i mod N == K - 1 (round-robin, so every slice gets every kind of point).
-std::vector<Task> plan_tasks(std::size_t points, std::size_t reps, const std::optional<Shard>& shard) {
+std::vector<Task> plan_tasks(std::size_t points, std::size_t reps,
+                             const std::optional<Shard>& shard) {
     std::vector<Task> tasks;
     for (std::size_t p = 0; p < points; ++p)
         for (std::size_t r = 0; r < reps; ++r) {
@@ -219,14 +222,15 @@ void print_sweep_report(const models::Scenario& base, const models::SweepDesign&
         out << "  ran " << tasks_run << " tasks in " << fixed(seconds, 1) << " s ("
             << significant(static_cast<double>(tasks_run) / seconds, 3) << " tasks/s)\n";
     out << "  feasible (every target met on its 95 % CI): " << feasible << " of "
-        << summaries.size() << "; Pareto-optimal on cost per order vs customer error rate: "
-        << pareto << (failed > 0 ? cat({"; failed: ", std::to_string(failed)}) : "") << "\n";
+        << summaries.size()
+        << "; Pareto-optimal on cost per order vs customer error rate: " << pareto
+        << (failed > 0 ? cat({"; failed: ", std::to_string(failed)}) : "") << "\n";
     if (selected != nullptr) {
         const MetricSummary* m = nullptr;
         for (const auto& x : selected->metrics)
             if (x.name == objective) m = &x;
-        out << "  selected: point " << selected->point << " (" << describe_point(design, selected->point)
-            << ")";
+        out << "  selected: point " << selected->point << " ("
+            << describe_point(design, selected->point) << ")";
         if (m != nullptr)
             out << ", " << objective << " " << significant(m->mean, 4) << " +- "
                 << significant((m->ci95_high - m->ci95_low) / 2.0, 2) << " "
@@ -248,23 +252,40 @@ ProgressFn offset_progress(ProgressBar& bar, std::size_t already, std::size_t to
     };
 }
 
+/// The part of a sweep that only rank 0 (or the one process) does: the journal, the dispatch
+/// of the tasks, the files and the report.
+int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
+                      const std::vector<std::string>& overrides, models::Scenario base,
+                      const models::SweepDesign& sweep_design, const std::optional<Shard>& shard,
+                      std::size_t reps, PointScenarios& scenarios, const MpiWorld& world);
+
 }  // namespace
 
 int sweep_command(const SweepOptions& opt) {
     if (opt.jobs < 1) throw UsageError("--jobs must be >= 1");
+    const MpiSession mpi;
+    const MpiWorld& world = mpi.world();
+    if (const int launched = launcher_task_count(); launched > 1 && world.size == 1)
+        throw UsageError(cat(
+            {"the launcher started ", std::to_string(launched),
+             " tasks, but this qosim sees one MPI process (",
+             mpi_built_in() ? "its MPI does not match the launcher's" : "it was built without MPI",
+             "): each task would run the whole sweep. Use a qosim built with "
+             "the launcher's MPI, or one task per --shard K/N"}));
     const models::ScenarioFile file = models::ScenarioFile::read(opt.scenario);
     const std::vector<std::string> overrides = whatif_overrides(opt.sets, opt.seed, opt.horizon);
     models::Scenario base = file.load_checked(with_reps(overrides, opt.reps));
     const models::SweepDesign* design = file.sweep();
     if (design == nullptr)
-        throw UsageError(cat({opt.scenario, ": has no `sweep:` section, so there is nothing to "
+        throw UsageError(cat({opt.scenario,
+                              ": has no `sweep:` section, so there is nothing to "
                               "sweep; add one (docs/scenario.md, \"sweep\") or use `qosim run`"}));
     if (std::find_if(models::run_metrics().begin(), models::run_metrics().end(),
                      [&](const auto& m) { return m.name == opt.objective; }) ==
         models::run_metrics().end())
         throw UsageError(cat({"--objective ", opt.objective, ": not a runs.csv metric"}));
-    print_warnings(base);
-    if (base.run.precision)
+    if (world.rank == 0) print_warnings(base);
+    if (base.run.precision && world.rank == 0)
         std::cerr << "qosim: warning: `run.precision` is not used by sweep: every point runs "
                      "the same replications (--reps), so the points stay paired\n";
     const std::optional<Shard> shard =
@@ -272,12 +293,38 @@ int sweep_command(const SweepOptions& opt) {
     const auto reps = static_cast<std::size_t>(std::max(1, base.run.replications));
     const std::size_t n_points = design->points.size();
     if (n_points > kMaxTasks / reps)
-        throw UsageError(cat({"sweep: ", std::to_string(n_points), " points x ",
-                              std::to_string(reps), " replications is more than ",
-                              format_count(static_cast<double>(kMaxTasks)),
-                              " tasks; use fewer points or replications, or split the sweep"}));
-    const fs::path dir = opt.out ? fs::path(*opt.out)
-                                 : fs::path("out") / fs::path(opt.scenario).stem();
+        throw UsageError(
+            cat({"sweep: ", std::to_string(n_points), " points x ", std::to_string(reps),
+                 " replications is more than ", format_count(static_cast<double>(kMaxTasks)),
+                 " tasks; use fewer points or replications, or split the sweep"}));
+    std::vector<WhatIfPoint> points;
+    points.reserve(n_points);
+    for (std::size_t p = 0; p < n_points; ++p)
+        points.push_back({cat({"point ", std::to_string(p)}), design->settings(p)});
+    PointScenarios scenarios(file, overrides, points, false);
+    if (world.rank != 0) {  // an MPI worker: run what rank 0 hands out, write nothing
+        mpi_serve(scenarios, world);
+        return kExitOk;
+    }
+    try {
+        return sweep_coordinator(opt, file, overrides, base, *design, shard, reps, scenarios,
+                                 world);
+    } catch (...) {
+        if (world.size > 1) (void)mpi_dispatch({}, {}, world);  // release the workers
+        throw;
+    }
+}
+
+namespace {
+
+int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
+                      const std::vector<std::string>& overrides, models::Scenario base,
+                      const models::SweepDesign& sweep_design, const std::optional<Shard>& shard,
+                      std::size_t reps, PointScenarios& scenarios, const MpiWorld& world) {
+    const models::SweepDesign* design = &sweep_design;
+    const std::size_t n_points = design->points.size();
+    const fs::path dir =
+        opt.out ? fs::path(*opt.out) : fs::path("out") / fs::path(opt.scenario).stem();
     check_out_dir(dir);
 
     base.overrides = overrides;  // run_info.csv: the same for a plain, resumed or merged sweep
@@ -297,10 +344,10 @@ int sweep_command(const SweepOptions& opt) {
     if (fs::exists(jpath, ec)) {
         JournalContents old = read_journal(jpath);
         if (!opt.resume)
-            throw UsageError(cat({dir.string(), " already holds a sweep (",
-                                  std::to_string(old.rows.size()),
-                                  " finished tasks); add --resume to continue it, or choose "
-                                  "another --out (nothing was changed)"}));
+            throw UsageError(
+                cat({dir.string(), " already holds a sweep (", std::to_string(old.rows.size()),
+                     " finished tasks); add --resume to continue it, or choose "
+                     "another --out (nothing was changed)"}));
         if (old.manifest.hash != manifest.hash || old.manifest.values != manifest.values)
             throw UsageError(cat({"--resume: the rows in ", jpath.string(),
                                   " were computed from a different scenario file, --set/--seed/"
@@ -337,19 +384,12 @@ int sweep_command(const SweepOptions& opt) {
     // rows stay in the journal but are not reported).
     const std::set<Task> planned_set(planned.begin(), planned.end());
     std::erase_if(rows, [&](const TaskRow& r) { return !planned_set.contains(r.task); });
-    std::erase_if(failures,
-                  [&](const PointFailure& f) { return !planned_set.contains(f.task); });
+    std::erase_if(failures, [&](const PointFailure& f) { return !planned_set.contains(f.task); });
     std::set<Task> done;
     for (const auto& r : rows) done.insert(r.task);
     std::vector<Task> todo;
     for (const Task& t : planned)
         if (!done.contains(t)) todo.push_back(t);
-
-    std::vector<WhatIfPoint> points;
-    points.reserve(n_points);
-    for (std::size_t p = 0; p < n_points; ++p)
-        points.push_back({cat({"point ", std::to_string(p)}), design->settings(p)});
-    PointScenarios scenarios(file, overrides, points, false);
 
     const bool show_progress = !opt.quiet && stderr_is_terminal();
     const auto start = std::chrono::steady_clock::now();
@@ -362,7 +402,7 @@ int sweep_command(const SweepOptions& opt) {
         wo.stop = &InterruptGuard::stop_flag();
         wo.on_progress = offset_progress(bar, done.size(), planned.size());
         wo.on_row = [&journal](const TaskRow& row) { journal->append(row); };
-        outcome = run_tasks(scenarios, todo, wo);
+        outcome = world.size > 1 ? mpi_dispatch(todo, wo, world) : run_tasks(scenarios, todo, wo);
         for (const auto& f : outcome.failures) journal->append(f);
         bar.finish();
     }
@@ -380,9 +420,9 @@ int sweep_command(const SweepOptions& opt) {
         return kExitInterrupted;
     }
     for (const auto& f : failures)
-        std::cerr << "qosim: point " << f.task.point << " (" << describe_point(*design, f.task.point)
-                  << ") failed at replication " << f.task.replication << ": " << f.message
-                  << "\n";
+        std::cerr << "qosim: point " << f.task.point << " ("
+                  << describe_point(*design, f.task.point) << ") failed at replication "
+                  << f.task.replication << ": " << f.message << "\n";
 
     if (shard) {
         std::sort(rows.begin(), rows.end(),
@@ -399,8 +439,8 @@ int sweep_command(const SweepOptions& opt) {
         write_file_atomic(dir / "sweep.csv", sweep_csv(base, *design, rows));
         write_file_atomic(dir / "run_info.csv", info + extra.str());
         std::cout << "shard " << shard->index << "/" << shard->count << ": " << planned.size()
-                  << " tasks of " << n_points * reps << " finished in " << dir.string()
-                  << " (" << ran << " run now, " << fixed(seconds, 1)
+                  << " tasks of " << n_points * reps << " finished in " << dir.string() << " ("
+                  << ran << " run now, " << fixed(seconds, 1)
                   << " s); join all shards with: qosim merge DIR... --out DIR\n"
                   << std::flush;
         return failures.empty() ? kExitOk : kExitError;
@@ -412,6 +452,8 @@ int sweep_command(const SweepOptions& opt) {
     print_sweep_report(base, *design, summaries, reps, opt.objective, files, seconds, ran);
     return failures.empty() ? kExitOk : kExitError;
 }
+
+}  // namespace
 
 int merge_command(const MergeOptions& opt) {
     if (opt.dirs.empty()) throw UsageError("merge: give the shard directories to join");
@@ -425,12 +467,14 @@ int merge_command(const MergeOptions& opt) {
     for (const auto& d : opt.dirs) {
         const fs::path dir(d);
         if (!fs::exists(journal_path(dir)))
-            throw UsageError(cat({"merge: ", d, " holds no sweep.journal (not the output "
-                                               "directory of `qosim sweep --shard K/N`)"}));
+            throw UsageError(cat({"merge: ", d,
+                                  " holds no sweep.journal (not the output "
+                                  "directory of `qosim sweep --shard K/N`)"}));
         ShardDir s{dir, read_journal(journal_path(dir)), 0};
         if (!s.journal.manifest.shard)
-            throw UsageError(cat({"merge: ", d, " is a whole sweep, not a shard (nothing to "
-                                               "merge)"}));
+            throw UsageError(cat({"merge: ", d,
+                                  " is a whole sweep, not a shard (nothing to "
+                                  "merge)"}));
         const auto reps = run_info_value(dir / "run_info.csv", "replications");
         if (!reps)
             throw UsageError(cat({"merge: shard ", std::to_string(s.journal.manifest.shard->index),
@@ -444,16 +488,15 @@ int merge_command(const MergeOptions& opt) {
     for (const auto& s : shards) {
         const Manifest& m = s.journal.manifest;
         if (m.hash != first.hash || m.values != first.values || m.overrides != first.overrides)
-            throw UsageError(cat({"merge: ", s.dir.string(), " belongs to another sweep than ",
-                                  shards.front().dir.string(), " (manifest ", m.hash, " vs ",
-                                  first.hash, ")"}));
+            throw UsageError(
+                cat({"merge: ", s.dir.string(), " belongs to another sweep than ",
+                     shards.front().dir.string(), " (manifest ", m.hash, " vs ", first.hash, ")"}));
         if (m.shard->count != first.shard->count || s.reps != shards.front().reps)
-            throw UsageError(cat({"merge: ", s.dir.string(), " was cut into ",
-                                  std::to_string(m.shard->count), " shards of ",
-                                  std::to_string(s.reps), " replications, ",
-                                  shards.front().dir.string(), " into ",
-                                  std::to_string(first.shard->count), " of ",
-                                  std::to_string(shards.front().reps)}));
+            throw UsageError(
+                cat({"merge: ", s.dir.string(), " was cut into ", std::to_string(m.shard->count),
+                     " shards of ", std::to_string(s.reps), " replications, ",
+                     shards.front().dir.string(), " into ", std::to_string(first.shard->count),
+                     " of ", std::to_string(shards.front().reps)}));
         if (!seen.insert(m.shard->index).second)
             throw UsageError(cat({"merge: shard ", std::to_string(m.shard->index), "/",
                                   std::to_string(m.shard->count), " is given twice"}));
@@ -472,11 +515,11 @@ int merge_command(const MergeOptions& opt) {
     const models::ScenarioFile file =
         models::ScenarioFile::parse(read_bytes(copy.string()), first.scenario_file);
     if (manifest_hash(file.content_hash(), first.overrides) != first.hash)
-        throw UsageError(cat({"merge: ", copy.string(), " is not the scenario the shards ran "
-                                                        "(it was changed)"}));
+        throw UsageError(cat({"merge: ", copy.string(),
+                              " is not the scenario the shards ran "
+                              "(it was changed)"}));
     const std::size_t reps = shards.front().reps;
-    models::Scenario base =
-        file.load_checked(with_reps(first.overrides, std::to_string(reps)));
+    models::Scenario base = file.load_checked(with_reps(first.overrides, std::to_string(reps)));
     base.overrides = first.overrides;
     const models::SweepDesign* design = file.sweep();
     if (design == nullptr) throw UsageError(cat({"merge: ", copy.string(), " has no sweep"}));
@@ -516,9 +559,8 @@ namespace qosim::app::detail {
 namespace {
 
 /// The metrics the console compares (all of them are in compare.csv).
-constexpr std::string_view kKeyMetrics[] = {"cost_per_order", "customer_error_rate",
-                                            "on_time_rate",   "lead_time_mean",
-                                            "lead_time_p95",  "throughput",
+constexpr std::string_view kKeyMetrics[] = {"cost_per_order", "customer_error_rate", "on_time_rate",
+                                            "lead_time_mean", "lead_time_p95",       "throughput",
                                             "loss_rate"};
 
 std::string signed_number(double x, int digits) {
@@ -540,9 +582,10 @@ std::string crn_words(const VariantComparison& v) {
         return cat({"common random numbers did not help here (variance ratio ",
                     significant(median, 2), ")"});
     return cat({"common random numbers cut the variance of the differences to ",
-                fixed(100.0 * median, 0), " % of what independent runs give (median over the "
-                "key metrics): intervals ", significant(1.0 / std::sqrt(std::max(median, 1e-12)), 2),
-                " times narrower"});
+                fixed(100.0 * median, 0),
+                " % of what independent runs give (median over the "
+                "key metrics): intervals ",
+                significant(1.0 / std::sqrt(std::max(median, 1e-12)), 2), " times narrower"});
 }
 
 void print_compare_report(const models::Scenario& base, const std::vector<WhatIfPoint>& points,
@@ -573,9 +616,9 @@ void print_compare_report(const models::Scenario& base, const std::vector<WhatIf
                 line += cat({significant(c.base_mean, 4), " -> ", significant(c.mean, 4), " ",
                              unit_words(base, c.unit)});
                 line.resize(std::max<std::size_t>(line.size() + 1, 58), ' ');
-                line += cat({signed_number(c.diff, 3), "  (95 % CI ",
-                             signed_number(c.diff_low, 3), " .. ", signed_number(c.diff_high, 3),
-                             ")", c.significant() ? "  *" : ""});
+                line +=
+                    cat({signed_number(c.diff, 3), "  (95 % CI ", signed_number(c.diff_low, 3),
+                         " .. ", signed_number(c.diff_high, 3), ")", c.significant() ? "  *" : ""});
                 out << line << "\n";
             }
         }
@@ -611,8 +654,8 @@ std::string compare_runs_csv(const models::Scenario& base, const std::vector<Wha
 
 /// The targets as selection constraints, each with its tolerance (docs/selection.md): 10 %
 /// of the limit, or of 1 - limit for a `min:` on a share.
-std::vector<models::SelectionConstraint> target_constraints(const models::Scenario& sc,
-                                                            std::vector<std::size_t>& metric_index) {
+std::vector<models::SelectionConstraint> target_constraints(
+    const models::Scenario& sc, std::vector<std::size_t>& metric_index) {
     std::vector<models::SelectionConstraint> out;
     const auto metrics = models::run_metrics();
     for (const auto& t : sc.targets) {
@@ -623,8 +666,9 @@ std::vector<models::SelectionConstraint> target_constraints(const models::Scenar
         auto add = [&](double bound, bool upper) {
             const double eps = share && !upper ? 0.1 * (1.0 - bound) : 0.1 * std::abs(bound);
             if (!(eps > 0.0))
-                throw UsageError(cat({"--select: the target ", t.metric, upper ? " <= " : " >= ",
-                                      format_number(bound), " leaves no tolerance (docs/"
+                throw UsageError(cat({"--select: the target ", t.metric,
+                                      upper ? " <= " : " >= ", format_number(bound),
+                                      " leaves no tolerance (docs/"
                                       "selection.md); use a limit a little inside it, e.g. ",
                                       upper ? "{max: 0.001}" : "{min: 0.999}"}));
             out.push_back({t.metric, bound, upper, eps});
@@ -646,7 +690,8 @@ int compare_command(const CompareOptions& opt) {
     const models::Scenario base = file.load_checked(overrides);
     print_warnings(base);
     if (file.variants().empty())
-        throw UsageError(cat({opt.scenario, ": has no `variants:` to compare; add some "
+        throw UsageError(cat({opt.scenario,
+                              ": has no `variants:` to compare; add some "
                               "(docs/scenario.md, \"variants\")"}));
     std::vector<std::string> names = opt.variants;
     if (names.empty())
@@ -656,13 +701,12 @@ int compare_command(const CompareOptions& opt) {
     for (const auto& v : file.variants()) known.push_back(v.name);
     for (const auto& name : names) {
         const models::Variant* v = file.find_variant(name);
-        if (v == nullptr)
-        {
+        if (v == nullptr) {
             std::string list;
             for (const auto& k : known) list += cat({list.empty() ? "" : ", ", k});
-            throw UsageError(cat({"--variant ", name, ": no such variant in ", opt.scenario, "; ",
-                                  models::suggestion_hint(name, known,
-                                                          cat({"the variants are: ", list}))}));
+            throw UsageError(
+                cat({"--variant ", name, ": no such variant in ", opt.scenario, "; ",
+                     models::suggestion_hint(name, known, cat({"the variants are: ", list}))}));
         }
         if (name == "base")
             throw UsageError("--variant base: `base` is the scenario itself, always compared");
@@ -673,17 +717,16 @@ int compare_command(const CompareOptions& opt) {
     const auto metrics = models::run_metrics();
     std::size_t objective = 0;
     while (objective < metrics.size() && metrics[objective].name != opt.objective) ++objective;
-    if (objective == metrics.size())
-    {
+    if (objective == metrics.size()) {
         std::vector<std::string> names_known;
         for (const auto& m : metrics) names_known.emplace_back(m.name);
         throw UsageError(cat({"--objective ", opt.objective, ": not a runs.csv metric; ",
                               models::suggestion_hint(opt.objective, names_known,
                                                       "e.g. cost_per_order or lead_time_mean")}));
     }
-    const fs::path dir = opt.out ? fs::path(*opt.out)
-                                 : fs::path("out") / (fs::path(opt.scenario).stem().string() +
-                                                      "-compare");
+    const fs::path dir =
+        opt.out ? fs::path(*opt.out)
+                : fs::path("out") / (fs::path(opt.scenario).stem().string() + "-compare");
     check_out_dir(dir);
 
     PointScenarios scenarios(file, overrides, points, opt.select);
@@ -713,9 +756,9 @@ int compare_command(const CompareOptions& opt) {
         failures = std::move(outcome.failures);
     } else {
         if (!opt.delta || !(*opt.delta > 0.0) || !std::isfinite(*opt.delta))
-            throw UsageError(cat({"--select needs --delta D > 0: the smallest difference in ",
-                                  opt.objective, " (", unit_words(base, metrics[objective].unit),
-                                  ") worth telling apart"}));
+            throw UsageError(
+                cat({"--select needs --delta D > 0: the smallest difference in ", opt.objective,
+                     " (", unit_words(base, metrics[objective].unit), ") worth telling apart"}));
         std::vector<std::size_t> constraint_metric;
         const auto constraints = target_constraints(base, constraint_metric);
         models::SelectionOptions so;
@@ -723,8 +766,7 @@ int compare_command(const CompareOptions& opt) {
         so.n0 = static_cast<std::size_t>(std::max(2, std::min(base.run.replications, 1000)));
         so.max_reps = std::max(opt.max_reps, so.n0);
         const auto sampler = [&](const std::vector<std::size_t>& systems, std::size_t r) {
-            if (InterruptGuard::stop_flag().load())
-                throw std::runtime_error("interrupted");
+            if (InterruptGuard::stop_flag().load()) throw std::runtime_error("interrupted");
             std::vector<Task> tasks;
             for (const auto s : systems) tasks.push_back({s, r});
             WhatIfOptions wo;
@@ -732,10 +774,9 @@ int compare_command(const CompareOptions& opt) {
             WhatIfOutcome got = run_tasks(scenarios, tasks, wo);
             if (!got.failures.empty()) {
                 const auto& f = got.failures.front();
-                throw std::runtime_error(cat({"variant ", points[f.task.point].label,
-                                              " failed at replication ",
-                                              std::to_string(f.task.replication), ": ",
-                                              f.message}));
+                throw std::runtime_error(
+                    cat({"variant ", points[f.task.point].label, " failed at replication ",
+                         std::to_string(f.task.replication), ": ", f.message}));
             }
             std::vector<models::SelectionObservation> obs;
             for (const auto& row : got.rows) {
@@ -772,8 +813,8 @@ int compare_command(const CompareOptions& opt) {
                              : "best feasible";
             } else if (s.failed_constraint) {
                 const auto& c = constraints[*s.failed_constraint];
-                reason = cat({"infeasible: misses ", c.name, c.upper ? " <= " : " >= ",
-                              format_number(c.bound)});
+                reason = cat({"infeasible: misses ", c.name,
+                              c.upper ? " <= " : " >= ", format_number(c.bound)});
             } else if (s.eliminated_by) {
                 reason = cat({"worse ", opt.objective, " than ", points[*s.eliminated_by].label,
                               " by more than the margin (delta ", format_number(so.delta), ")"});
@@ -917,8 +958,7 @@ void configure_whatif_cli(CLI::App& app, CommandLine& cmd) {
     c->add_option("--objective", co.objective,
                   "Metric to minimise with --select (default cost_per_order)")
         ->type_name("METRIC");
-    c->add_option("--delta", co.delta,
-                  "Indifference zone for --select, in the objective's unit")
+    c->add_option("--delta", co.delta, "Indifference zone for --select, in the objective's unit")
         ->type_name("D");
     c->add_option("--max-reps", co.max_reps,
                   "Most replications per variant with --select (default 1000)")
@@ -927,8 +967,7 @@ void configure_whatif_cli(CLI::App& app, CommandLine& cmd) {
     c->add_flag("--quiet", co.quiet, "No progress output");
 
     // --- merge -------------------------------------------------------------------------------
-    cmd.merge_cmd =
-        app.add_subcommand("merge", "Join the shard directories of one sweep into one");
+    cmd.merge_cmd = app.add_subcommand("merge", "Join the shard directories of one sweep into one");
     CLI::App* m = cmd.merge_cmd;
     m->add_option("DIR", cmd.merge.dirs, "The shard output directories")
         ->required()

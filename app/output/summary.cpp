@@ -150,19 +150,17 @@ std::vector<MetricSummary> summarize_metrics(const models::Scenario& scenario, s
 
 std::vector<MetricSummary> summarize_rows(const models::Scenario& scenario,
                                           std::span<const std::vector<double>* const> rows) {
-    return detail::summarize_metrics(scenario, rows.size(), [&](std::size_t k, std::size_t r) {
-        return (*rows[r])[k];
-    });
+    return detail::summarize_metrics(scenario, rows.size(),
+                                     [&](std::size_t k, std::size_t r) { return (*rows[r])[k]; });
 }
 
 Summary summarize(const models::Scenario& scenario,
                   std::span<const models::ReplicationResult> results) {
     Summary summary;
     const auto metrics = models::run_metrics();
-    summary.metrics =
-        detail::summarize_metrics(scenario, results.size(), [&](std::size_t k, std::size_t r) {
-            return results[r].*metrics[k].field;
-        });
+    summary.metrics = detail::summarize_metrics(
+        scenario, results.size(),
+        [&](std::size_t k, std::size_t r) { return results[r].*metrics[k].field; });
 
     const auto stage_metrics = models::stage_metrics();
     summary.stage_means.assign(scenario.stages.size(),

@@ -100,8 +100,9 @@ std::vector<PointSummary> summarize_points(const models::Scenario& base, std::si
             any_no = any_no || m.target_met == TargetStatus::no;
             all_yes = all_yes && m.target_met == TargetStatus::yes;
         }
-        s.feasible = any_no ? TargetStatus::no : all_yes ? TargetStatus::yes
-                                                         : TargetStatus::undecided;
+        s.feasible = any_no    ? TargetStatus::no
+                     : all_yes ? TargetStatus::yes
+                               : TargetStatus::undecided;
     }
     for (auto& s : out)
         if (s.metrics.empty()) s.feasible = TargetStatus::no;  // failed or not run

@@ -51,11 +51,11 @@ struct Comparison {
     std::string metric;
     std::string unit;
     bool is_count = false;
-    std::size_t n = 0;           ///< paired replications
-    double mean = 0.0;           ///< the variant's mean over them
+    std::size_t n = 0;  ///< paired replications
+    double mean = 0.0;  ///< the variant's mean over them
     double base_mean = 0.0;
-    double diff = 0.0;           ///< mean of (variant - base), paired by replication
-    double diff_low = 0.0;       ///< 95 % Student-t CI of the paired difference
+    double diff = 0.0;      ///< mean of (variant - base), paired by replication
+    double diff_low = 0.0;  ///< 95 % Student-t CI of the paired difference
     double diff_high = 0.0;
     double crn_variance_ratio = 0.0;  ///< var(diff) / (var(variant) + var(base)); NaN if 0/0
     /// The CI excludes 0.

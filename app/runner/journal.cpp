@@ -141,9 +141,9 @@ JournalContents read_journal(const std::filesystem::path& path) {
             if (f.size() != 7 || f[0] != detail::kMagic)
                 throw detail::journal_error(path, "is not a qosim sweep journal");
             if (f[1] != detail::kFormat)
-                throw detail::journal_error(
-                    path, cat({"journal format ", std::string(f[1]),
-                               " is not the format of this qosim version (", std::string(detail::kFormat), ")"}));
+                throw detail::journal_error(path, cat({"journal format ", std::string(f[1]),
+                                                       " is not the format of this qosim version (",
+                                                       std::string(detail::kFormat), ")"}));
             out.manifest.hash = std::string(f[2]);
             out.manifest.values = detail::decode_count(f[3]).value_or(0);
             if (f[4] != "-") {
@@ -202,8 +202,7 @@ JournalWriter JournalWriter::create(const std::filesystem::path& path, const Man
     return w;
 }
 
-JournalWriter JournalWriter::append_to(const std::filesystem::path& path,
-                                       std::size_t valid_bytes) {
+JournalWriter JournalWriter::append_to(const std::filesystem::path& path, std::size_t valid_bytes) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0) throw detail::journal_error(path, std::strerror(errno));
     if (::ftruncate(fd, static_cast<off_t>(valid_bytes)) != 0) {
@@ -222,8 +221,8 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::append(const TaskRow& row) {
-    std::string body = cat({"r,", std::to_string(row.task.point), ",",
-                            std::to_string(row.task.replication)});
+    std::string body =
+        cat({"r,", std::to_string(row.task.point), ",", std::to_string(row.task.replication)});
     for (const double v : row.values) {
         body += ',';
         body += detail::encode(v);
@@ -232,9 +231,9 @@ void JournalWriter::append(const TaskRow& row) {
 }
 
 void JournalWriter::append(const PointFailure& failure) {
-    write_all(detail::seal(cat({"f,", std::to_string(failure.task.point), ",",
-                                std::to_string(failure.task.replication), ",",
-                                detail::hex(failure.message)})));
+    write_all(detail::seal(
+        cat({"f,", std::to_string(failure.task.point), ",",
+             std::to_string(failure.task.replication), ",", detail::hex(failure.message)})));
 }
 
 void JournalWriter::write_all(const std::string& text) {
@@ -243,7 +242,8 @@ void JournalWriter::write_all(const std::string& text) {
         const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw detail::journal_error(path_, cat({"cannot append a row: ", std::strerror(errno)}));
+            throw detail::journal_error(path_,
+                                        cat({"cannot append a row: ", std::strerror(errno)}));
         }
         done += static_cast<std::size_t>(n);
     }

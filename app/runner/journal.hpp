@@ -22,7 +22,7 @@ struct Shard {
 /// What the rows of a journal were computed from. A resume or a merge refuses a journal whose
 /// manifest differs from its own: the rows would mix two experiments.
 struct Manifest {
-    std::string hash;  ///< 16 hex digits: scenario bytes, overrides, stream_version, version
+    std::string hash;        ///< 16 hex digits: scenario bytes, overrides, stream_version, version
     std::size_t values = 0;  ///< values per row (models::run_metrics().size())
     std::optional<Shard> shard;
     std::string scenario_file;           ///< the path as given (run_info.csv's scenario_file)
@@ -35,10 +35,10 @@ std::filesystem::path journal_path(const std::filesystem::path& dir);
 /// The rows of a journal, and what was cut off its end (a line torn by a kill).
 struct JournalContents {
     Manifest manifest;
-    std::vector<TaskRow> rows;     ///< in file order; a (point, replication) at most once
+    std::vector<TaskRow> rows;           ///< in file order; a (point, replication) at most once
     std::vector<PointFailure> failures;  ///< in file order
-    std::size_t valid_bytes = 0;   ///< the prefix of whole, checksummed lines
-    std::size_t dropped_bytes = 0; ///< after it: a torn last line
+    std::size_t valid_bytes = 0;         ///< the prefix of whole, checksummed lines
+    std::size_t dropped_bytes = 0;       ///< after it: a torn last line
 };
 
 /// Reads `path`. Throws std::runtime_error naming the file and line when the file is not a

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "models/run/metrics.hpp"
 #include "models/run/replication.hpp"
@@ -27,9 +28,9 @@ namespace detail {
 struct LoadedPoint {
     std::once_flag once;
     std::shared_ptr<const models::Scenario> scenario;
-    std::string error;       ///< non-empty: the point does not load
+    std::string error;                ///< non-empty: the point does not load
     std::atomic<bool> failed{false};  ///< a replication of the point failed
-    std::size_t remaining;   ///< tasks of this point not yet finished
+    std::size_t remaining;            ///< tasks of this point not yet finished
 };
 
 /// The points in play, each loaded once; without keep_loaded dropped when its last task of
@@ -71,11 +72,17 @@ public:
 
     [[nodiscard]] const std::vector<WhatIfPoint>& points() const { return points_; }
 
+    /// Drops every loaded point but `point`.
+    void retain_only(std::size_t point) {
+        const std::lock_guard lock(mutex_);
+        std::erase_if(live_, [point](const auto& entry) { return entry.first != point; });
+    }
+
 private:
     void load(std::size_t point, LoadedPoint& slot) const {
         try {
-            auto sc = std::make_shared<models::Scenario>(
-                file_.load(overrides_, points_[point].settings));
+            auto sc =
+                std::make_shared<models::Scenario>(file_.load(overrides_, points_[point].settings));
             if (sc->run.warmup_auto) sc->run.warmup = models::choose_warmup(*sc);
             slot.scenario = std::move(sc);
         } catch (const std::exception& e) {
@@ -109,7 +116,7 @@ WhatIfOutcome run_tasks(PointScenarios& scenarios, const std::vector<Task>& task
     cache.plan(tasks);
     std::vector<std::optional<TaskRow>> rows(tasks.size());
     std::vector<std::string> errors(tasks.size());  // by task; each slot written by one worker
-    std::mutex row_mutex;                            // serialises on_row
+    std::mutex row_mutex;                           // serialises on_row
     std::atomic<bool> interrupted{false};
 
     run_indexed(
@@ -126,8 +133,8 @@ WhatIfOutcome run_tasks(PointScenarios& scenarios, const std::vector<Task>& task
             if (error.empty() && !slot->failed.load()) {
                 try {
                     const models::Scenario& sc = *slot->scenario;
-                    row = TaskRow{task, row_values(models::run_replication(
-                                            sc, task.replication, sc.run.seed, {}))};
+                    row = TaskRow{task, row_values(models::run_replication(sc, task.replication,
+                                                                           sc.run.seed, {}))};
                 } catch (const std::exception& e) {
                     error = e.what();
                     slot->failed.store(true);  // the point's other tasks are skipped
@@ -147,18 +154,44 @@ WhatIfOutcome run_tasks(PointScenarios& scenarios, const std::vector<Task>& task
         },
         options.on_progress);
 
+    std::vector<TaskRow> done;
+    std::vector<PointFailure> failures;
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        if (rows[i]) done.push_back(std::move(*rows[i]));
+        if (!errors[i].empty()) failures.push_back({tasks[i], errors[i]});
+    }
+    return collect_outcome(std::move(done), std::move(failures), interrupted.load());
+}
+
+WhatIfOutcome collect_outcome(std::vector<TaskRow> rows, std::vector<PointFailure> failures,
+                              bool interrupted) {
     WhatIfOutcome out;
-    out.interrupted = interrupted.load();
-    std::map<std::size_t, PointFailure> failed;  // point -> its lowest failing task
-    for (std::size_t i = 0; i < tasks.size(); ++i)
-        if (!errors[i].empty()) failed.emplace(tasks[i].point, PointFailure{tasks[i], errors[i]});
-    for (const auto& [point, failure] : failed) out.failures.push_back(failure);
+    out.interrupted = interrupted;
+    std::sort(failures.begin(), failures.end(),
+              [](const PointFailure& a, const PointFailure& b) { return a.task < b.task; });
+    std::set<std::size_t> failed;
+    for (auto& f : failures)
+        if (failed.insert(f.task.point).second) out.failures.push_back(std::move(f));
     // A failed point keeps none of its rows, whichever of its replications happened to run.
-    for (std::size_t i = 0; i < tasks.size(); ++i)
-        if (rows[i] && !failed.contains(tasks[i].point)) out.rows.push_back(std::move(*rows[i]));
+    for (auto& r : rows)
+        if (!failed.contains(r.task.point)) out.rows.push_back(std::move(r));
     std::sort(out.rows.begin(), out.rows.end(),
               [](const TaskRow& a, const TaskRow& b) { return a.task < b.task; });
     return out;
+}
+
+std::variant<TaskRow, std::string> run_task(PointScenarios& scenarios, const Task& task) {
+    detail::PointCache& cache = scenarios.cache();
+    cache.retain_only(task.point);
+    const auto slot = cache.acquire(task.point);
+    if (!slot->error.empty()) return slot->error;
+    try {
+        const models::Scenario& sc = *slot->scenario;
+        return TaskRow{task,
+                       row_values(models::run_replication(sc, task.replication, sc.run.seed, {}))};
+    } catch (const std::exception& e) {
+        return std::string(e.what());
+    }
 }
 
 }  // namespace qosim::app

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "app/runner/experiment.hpp"
@@ -18,7 +19,7 @@ namespace qosim::app {
 
 /// One configuration of a what-if: the base scenario, a named variant or a sweep point.
 struct WhatIfPoint {
-    std::string label;                       ///< "base", the variant's name, "point 7"
+    std::string label;                      ///< "base", the variant's name, "point 7"
     std::vector<models::Setting> settings;  ///< applied before the --set overrides
 };
 
@@ -92,6 +93,15 @@ private:
 /// kept loaded only while they have tasks left. The rows do not depend on `jobs`.
 WhatIfOutcome run_tasks(PointScenarios& scenarios, const std::vector<Task>& tasks,
                         const WhatIfOptions& options);
+
+/// The outcome of finished rows and failures, in any order: the lowest failure of each point
+/// kept, a failed point's rows dropped, the rows sorted by task.
+WhatIfOutcome collect_outcome(std::vector<TaskRow> rows, std::vector<PointFailure> failures,
+                              bool interrupted);
+
+/// Runs one task on the calling thread (an MPI worker's unit of work): its row, or the message
+/// of the error that stopped it. Keeps only this task's point loaded.
+std::variant<TaskRow, std::string> run_task(PointScenarios& scenarios, const Task& task);
 
 /// The values of `result` as a TaskRow's values.
 std::vector<double> row_values(const models::ReplicationResult& result);

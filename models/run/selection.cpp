@@ -44,9 +44,7 @@ std::size_t ceil_count(double x) {
 
 void validate(std::size_t k, const SelectionOptions& options,
               const std::vector<SelectionConstraint>& constraints) {
-    auto fail = [](const std::string& what) {
-        throw std::invalid_argument("selection: " + what);
-    };
+    auto fail = [](const std::string& what) { throw std::invalid_argument("selection: " + what); };
     if (k < 1) fail("at least one system is needed, got 0");
     if (!(options.delta > 0.0) || !std::isfinite(options.delta))
         fail("delta (the indifference zone, in the objective's unit) must be > 0, got " +
@@ -75,9 +73,17 @@ class Procedure {
 public:
     Procedure(std::size_t k, const SelectionOptions& options,
               const std::vector<SelectionConstraint>& constraints, const SelectionSampler& sample)
-        : k_(k), c_(constraints.size()), options_(options), constraints_(constraints),
-          sample_(sample), objective_sum_(k, 0.0), diff_sum_(k * k, 0.0), diff_s2_(k * k, 0.0),
-          slack_sum_(k * c_, 0.0), slack_s2_(k * c_, 0.0), open_(k * c_, 1) {
+        : k_(k),
+          c_(constraints.size()),
+          options_(options),
+          constraints_(constraints),
+          sample_(sample),
+          objective_sum_(k, 0.0),
+          diff_sum_(k * k, 0.0),
+          diff_s2_(k * k, 0.0),
+          slack_sum_(k * c_, 0.0),
+          slack_s2_(k * c_, 0.0),
+          open_(k * c_, 1) {
         // The error split: alpha1 for feasibility, alpha2 for comparisons (Bonferroni, as in
         // Andradóttir & Kim); a part with nothing to decide gives its share to the other.
         double alpha1 = options.alpha / 2.0, alpha2 = options.alpha / 2.0;
@@ -119,8 +125,8 @@ private:
     const SelectionOptions& options_;
     const std::vector<SelectionConstraint>& constraints_;
     const SelectionSampler& sample_;
-    double h2_ = 0.0;  ///< KN's h^2
-    double h1_ = 0.0;  ///< the feasibility check's h1^2
+    double h2_ = 0.0;                    ///< KN's h^2
+    double h1_ = 0.0;                    ///< the feasibility check's h1^2
     std::vector<double> objective_sum_;  ///< per system
     std::vector<double> diff_sum_;       ///< per pair: sum of Y_i - Y_l
     std::vector<double> diff_s2_;        ///< per pair: first-stage variance of Y_i - Y_l
@@ -142,17 +148,17 @@ std::vector<SelectionObservation> Procedure::draw(const std::vector<std::size_t>
     for (std::size_t a = 0; a < obs.size(); ++a) {
         const std::string who = where + "system " + std::to_string(systems[a]) + ": ";
         if (!std::isfinite(obs[a].objective))
-            throw std::invalid_argument(who + "objective is not finite: " +
-                                        format_number(obs[a].objective));
+            throw std::invalid_argument(
+                who + "objective is not finite: " + format_number(obs[a].objective));
         if (obs[a].constraints.size() != c_)
             throw std::invalid_argument(who + std::to_string(obs[a].constraints.size()) +
                                         " constraint values for " + std::to_string(c_) +
                                         " constraints");
         for (std::size_t j = 0; j < c_; ++j)
             if (!std::isfinite(obs[a].constraints[j]))
-                throw std::invalid_argument(who + "constraint '" + constraints_[j].name +
-                                            "' is not finite: " +
-                                            format_number(obs[a].constraints[j]));
+                throw std::invalid_argument(
+                    who + "constraint '" + constraints_[j].name +
+                    "' is not finite: " + format_number(obs[a].constraints[j]));
     }
     return obs;
 }

@@ -204,11 +204,11 @@ TEST_CASE("run writes the four CSV files with the SPEC columns", "[cli]") {
     CHECK(info[0] == "key,value");
     std::vector<std::string> keys;
     for (std::size_t i = 1; i < info.size(); ++i) keys.push_back(split_commas(info[i]).at(0));
-    CHECK(keys == std::vector<std::string>{
-                      "qosim_version", "stream_version", "scenario_name", "scenario_file",
-                      "scenario_hash", "time_unit", "seed", "replications", "horizon", "orders",
-                      "warmup", "warmup_method", "lead_time_quantile_rel_error", "overrides",
-                      "interrupted"});
+    CHECK(keys == std::vector<std::string>{"qosim_version", "stream_version", "scenario_name",
+                                           "scenario_file", "scenario_hash", "time_unit", "seed",
+                                           "replications", "horizon", "orders", "warmup",
+                                           "warmup_method", "lead_time_quantile_rel_error",
+                                           "overrides", "interrupted"});
     CHECK(read_file(out / "run_info.csv").find("\nwarmup_method,fixed\n") != std::string::npos);
     CHECK(read_file(out / "run_info.csv").find("\nlead_time_quantile_rel_error,0.001\n") !=
           std::string::npos);

@@ -265,7 +265,7 @@ TEST_CASE("run_info.csv records how the results were made", "[csv]") {
                                         "warmup_method,fixed\n"
                                         "lead_time_quantile_rel_error,0.001\n"
                                         "overrides,stages.smt.servers=3;run.seed=5\n"
-                                      "interrupted,no\n");
+                                        "interrupted,no\n");
 
     // Orders mode, automatic warm-up, precision, time series and trace.
     scenario.run.orders = 5000;
@@ -297,7 +297,7 @@ TEST_CASE("run_info.csv records how the results were made", "[csv]") {
                                                  "timeseries_window,50\n"
                                                  "trace,t.csv\n"
                                                  "overrides,stages.smt.servers=3;run.seed=5\n"
-                                      "interrupted,no\n");
+                                                 "interrupted,no\n");
 }
 
 TEST_CASE("classes.csv and timeseries.csv rows come from the results", "[csv]") {

@@ -80,9 +80,7 @@ SelectionOptions options_with(double delta, std::size_t n0 = 10, std::size_t max
     return o;
 }
 
-SelectionConstraint at_most(const char* name, double q, double eps) {
-    return {name, q, true, eps};
-}
+SelectionConstraint at_most(const char* name, double q, double eps) { return {name, q, true, eps}; }
 SelectionConstraint at_least(const char* name, double q, double eps) {
     return {name, q, false, eps};
 }
@@ -149,8 +147,7 @@ TEST_CASE("KN picks the clearly best of four systems and beats the fixed-sample 
     std::vector<std::vector<std::size_t>> calls;
     std::vector<std::size_t> indices;
     std::vector<double> sums(4, 0.0);
-    const SelectionSampler sampler = [&](const std::vector<std::size_t>& systems,
-                                         std::size_t r) {
+    const SelectionSampler sampler = [&](const std::vector<std::size_t>& systems, std::size_t r) {
         calls.push_back(systems);
         indices.push_back(r);
         auto obs = syn(systems, r);
@@ -186,8 +183,7 @@ TEST_CASE("KN picks the clearly best of four systems and beats the fixed-sample 
         if (c < 10) CHECK(calls[c] == std::vector<std::size_t>{0, 1, 2, 3});
         if (c > 0)
             for (const std::size_t i : calls[c])
-                CHECK(std::find(calls[c - 1].begin(), calls[c - 1].end(), i) !=
-                      calls[c - 1].end());
+                CHECK(std::find(calls[c - 1].begin(), calls[c - 1].end(), i) != calls[c - 1].end());
         total += calls[c].size();
     }
     CHECK(total == res.total_replications);
@@ -206,8 +202,7 @@ TEST_CASE("KN picks the clearly best of four systems and beats the fixed-sample 
     }
 }
 
-TEST_CASE("KN without variance in the differences decides after the first stage",
-          "[selection]") {
+TEST_CASE("KN without variance in the differences decides after the first stage", "[selection]") {
     Synthetic syn;
     syn.offset = {2, 0, 1};
     syn.shared_sd = 5.0;  // only shared noise: every difference is constant, S^2 = 0, W = 0
@@ -271,8 +266,7 @@ TEST_CASE("An infeasible system is not selected however good its objective", "[s
     }
 }
 
-TEST_CASE("An undecided system keeps receiving replications but eliminates no one",
-          "[selection]") {
+TEST_CASE("An undecided system keeps receiving replications but eliminates no one", "[selection]") {
     // System 0 is far better but its constraint mean sits 2 epsilon above the bound with
     // large noise, so its feasibility takes many replications; system 1 is feasible at once.
     // Were an undecided system allowed to eliminate, system 1 would leave at r = n0.
@@ -282,8 +276,7 @@ TEST_CASE("An undecided system keeps receiving replications but eliminates no on
     syn.own_sd = 0.1;
     syn.constraint_mean = {{0.02}, {-1.0}};
     syn.constraint_sd = 0.05;
-    const SelectionResult res =
-        select_best(2, options_with(0.5), {at_most("m", 0.0, 0.01)}, syn);
+    const SelectionResult res = select_best(2, options_with(0.5), {at_most("m", 0.0, 0.01)}, syn);
     REQUIRE(res.selected == 1u);
     CHECK(res.systems[0].feasibility == Feasibility::infeasible);
     CHECK(res.systems[0].replications > 20u);
@@ -344,8 +337,7 @@ TEST_CASE("Bad options and bad samples are rejected with a message", "[selection
                       Contains("alpha"));
     CHECK_THROWS_WITH(select_best(2, with([](auto& o) { o.alpha = 1; }), {}, syn),
                       Contains("alpha"));
-    CHECK_THROWS_WITH(select_best(2, with([](auto& o) { o.n0 = 1; }), {}, syn),
-                      Contains("n0"));
+    CHECK_THROWS_WITH(select_best(2, with([](auto& o) { o.n0 = 1; }), {}, syn), Contains("n0"));
     CHECK_THROWS_WITH(select_best(2, with([](auto& o) { o.max_reps = 9; }), {}, syn),
                       Contains("max_reps"));
     CHECK_THROWS_AS(select_best(0, options_with(0.5), {}, syn), std::invalid_argument);
@@ -362,8 +354,7 @@ TEST_CASE("Bad options and bad samples are rejected with a message", "[selection
         obs.back().objective = std::nan("");
         return obs;
     };
-    CHECK_THROWS_WITH(select_best(2, options_with(0.5), {}, nan_answer),
-                      Contains("not finite"));
+    CHECK_THROWS_WITH(select_best(2, options_with(0.5), {}, nan_answer), Contains("not finite"));
     // Constraint values missing for a declared constraint.
     CHECK_THROWS_WITH(select_best(2, options_with(0.5), {at_most("m", 1.0, 0.1)}, syn),
                       Contains("0 constraint values for 1 constraints"));
