@@ -396,7 +396,7 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
     WhatIfOutcome outcome;
     {
         const InterruptGuard guard;
-        ProgressBar bar(std::cerr, show_progress);
+        ProgressBar bar(std::cerr, show_progress, "tasks", done.size());
         WhatIfOptions wo;
         wo.jobs = opt.jobs;
         wo.stop = &InterruptGuard::stop_flag();
@@ -739,7 +739,7 @@ int compare_command(const CompareOptions& opt) {
 
     if (!opt.select) {
         const auto reps = static_cast<std::size_t>(std::max(1, base.run.replications));
-        ProgressBar bar(std::cerr, show_progress);
+        ProgressBar bar(std::cerr, show_progress, "tasks");
         WhatIfOptions wo;
         wo.jobs = opt.jobs;
         wo.stop = &InterruptGuard::stop_flag();

@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "app/output/csv.hpp"
 #include "app/output/text.hpp"
@@ -677,8 +678,12 @@ std::string render_check_report(const models::Scenario& scenario, const models::
     return out;
 }
 
-ProgressBar::ProgressBar(std::ostream& out, bool enabled)
-    : out_(out), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+ProgressBar::ProgressBar(std::ostream& out, bool enabled, std::string unit, std::size_t baseline)
+    : out_(out),
+      enabled_(enabled),
+      start_(std::chrono::steady_clock::now()),
+      unit_(std::move(unit)),
+      baseline_(baseline) {}
 
 ProgressBar::~ProgressBar() { finish(); }
 
@@ -693,14 +698,14 @@ void ProgressBar::update(std::size_t done, std::size_t total) {
     std::string eta = "--:--";
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    if (done > 0) {
-        const auto secs = static_cast<long long>(
-            std::llround(elapsed * static_cast<double>(total - done) / static_cast<double>(done)));
+    if (done > baseline_) {
+        const auto secs = static_cast<long long>(std::llround(
+            elapsed * static_cast<double>(total - done) / static_cast<double>(done - baseline_)));
         const std::string mm = std::to_string(secs / 60);
         const std::string ss = std::to_string(secs % 60);
         eta = mm + ":" + (ss.size() < 2 ? "0" : "") + ss;
     }
-    out_ << "\r[" << bar << "] " << done << "/" << total << " replications  ETA " << eta << "   "
+    out_ << "\r[" << bar << "] " << done << "/" << total << " " << unit_ << "  ETA " << eta << "   "
          << std::flush;
     drawn_ = true;
 }

@@ -46,8 +46,10 @@ std::vector<std::string> check_warnings(const models::Scenario& scenario,
 /// (stderr is not a terminal, or --quiet). Not thread-safe: drive it from one thread.
 class ProgressBar {
 public:
-    /// `out` is normally std::cerr.
-    ProgressBar(std::ostream& out, bool enabled);
+    /// `out` is normally std::cerr. `unit` names what is counted; `baseline` of them were
+    /// done before this bar started (a resumed sweep), so they do not speed up the ETA.
+    ProgressBar(std::ostream& out, bool enabled, std::string unit = "replications",
+                std::size_t baseline = 0);
     ~ProgressBar();
     ProgressBar(const ProgressBar&) = delete;
     ProgressBar& operator=(const ProgressBar&) = delete;
@@ -62,6 +64,8 @@ private:
     bool enabled_;
     bool drawn_ = false;
     std::chrono::steady_clock::time_point start_;
+    std::string unit_;
+    std::size_t baseline_ = 0;
 };
 
 /// "12.3 %"-style helpers used by the reports, exposed for tests: `x` with `decimals` digits
