@@ -131,14 +131,9 @@ journal="$shard/sweep.journal"
 resume=()
 note=""
 if [[ -f "$journal" ]]; then
-    # A requeued or rerun task: continue what the one before finished. A journal without one
-    # whole line was cut the instant it was made and holds no task; qosim rejects it, so drop it.
-    if IFS= read -r _ <"$journal"; then
-        resume=(--resume)
-        note=", resuming"
-    else
-        rm -f -- "$journal"
-    fi
+    # A requeued or rerun task: continue what the one before finished.
+    resume=(--resume)
+    note=", resuming"
 fi
 echo "$(date '+%F %T') task $SLURM_ARRAY_TASK_ID of $SLURM_ARRAY_TASK_COUNT on $(hostname)$note"
 exec "$qosim" sweep "$scenario" --shard auto --out "$shard" --jobs "${SLURM_CPUS_PER_TASK:-1}" \

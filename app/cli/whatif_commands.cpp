@@ -82,16 +82,19 @@ Shard parse_shard(const std::string& text) {
             throw UsageError(
                 "--shard auto: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set (run "
                 "it inside a Slurm job array, e.g. sbatch --array=1-4, or give --shard K/N)");
+        const char* step_text = std::getenv("SLURM_ARRAY_TASK_STEP");
         const std::size_t first = min != nullptr ? number(min, "SLURM_ARRAY_TASK_MIN") : 0;
+        const std::size_t step =
+            step_text != nullptr ? number(step_text, "SLURM_ARRAY_TASK_STEP") : 1;
         const std::size_t task = number(id, "SLURM_ARRAY_TASK_ID");
         const std::size_t n = number(count, "SLURM_ARRAY_TASK_COUNT");
-        if (task < first || task - first >= n)
+        // Task ids run first, first + step, ...: the k-th of them is slice k.
+        if (step < 1 || task < first || (task - first) % step != 0 || (task - first) / step >= n)
             throw UsageError(
-                cat({"--shard auto: SLURM_ARRAY_TASK_ID ", id, " is outside the array (min ",
-                     std::to_string(first), ", count ", count,
-                     "); use a contiguous array such as "
-                     "--array=1-N"}));
-        return Shard{task - first + 1, n};
+                cat({"--shard auto: SLURM_ARRAY_TASK_ID ", id, " is not one of the array's ", count,
+                     " ids (min ", std::to_string(first), ", step ", std::to_string(step),
+                     "); use an array such as --array=1-N"}));
+        return Shard{(task - first) / step + 1, n};
     }
     const auto slash = text.find('/');
     if (slash == std::string::npos)
@@ -233,8 +236,7 @@ void print_sweep_report(const models::Scenario& base, const models::SweepDesign&
             << describe_point(design, selected->point) << ")";
         if (m != nullptr)
             out << ", " << objective << " " << significant(m->mean, 4) << " +- "
-                << significant((m->ci95_high - m->ci95_low) / 2.0, 2) << " "
-                << unit_words(base, m->unit);
+                << significant(m->half_width(), 2) << " " << unit_words(base, m->unit);
         out << "\n";
     } else {
         out << "  selected: none (no point meets every target on its CI)\n";

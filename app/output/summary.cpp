@@ -60,7 +60,7 @@ MetricSummary summarize_values(std::span<const double> values) {
     m.n = values.size();
     m.mean = m.n > 0 ? tally.mean() : kNaN;
     if (m.n < 2) {
-        m.sd = m.ci95_low = m.ci95_high = kNaN;
+        m.sd = m.ci95_low = m.ci95_high = m.ci95_half_width = kNaN;
         return m;
     }
     m.sd = tally.sd();
@@ -68,6 +68,7 @@ MetricSummary summarize_values(std::span<const double> values) {
     const boost::math::students_t dist(static_cast<double>(m.n - 1));
     const double t = boost::math::quantile(dist, 0.975);
     const double half = t * m.sd / std::sqrt(static_cast<double>(m.n));
+    m.ci95_half_width = half;
     m.ci95_low = m.mean - half;
     m.ci95_high = m.mean + half;
     return m;

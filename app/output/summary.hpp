@@ -37,8 +37,12 @@ struct MetricSummary {
     std::string target;      ///< "<= 0.02", ">= 0.95", ">= a and <= b"; empty: no target
     TargetStatus target_met = TargetStatus::none;
 
-    /// CI half-width; NaN when n < 2.
-    [[nodiscard]] double half_width() const { return (ci95_high - ci95_low) / 2.0; }
+    /// t_{0.975,n-1} sd / sqrt(n), before a rate's interval is clipped to [0, 1]; NaN when
+    /// n < 2.
+    double ci95_half_width = 0.0;
+
+    /// CI half-width (unclipped); NaN when n < 2.
+    [[nodiscard]] double half_width() const { return ci95_half_width; }
 };
 
 /// Everything reported about a set of replications.

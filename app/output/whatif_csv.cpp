@@ -162,7 +162,7 @@ std::string sweep_summary_csv(const models::Scenario& base, const models::SweepD
         for (std::size_t i = 0; i < present.size(); ++i) {
             if (i < s.metrics.size()) {
                 const MetricSummary& m = s.metrics[i];
-                csv.number(m.mean).number((m.ci95_high - m.ci95_low) / 2.0);
+                csv.number(m.mean).number(m.half_width());
             } else {
                 csv.text("").text("");
             }

@@ -195,11 +195,20 @@ JournalContents read_journal(const std::filesystem::path& path) {
 }
 
 JournalWriter JournalWriter::create(const std::filesystem::path& path, const Manifest& manifest) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    // The manifest goes into a temporary file that is then renamed: a kill at any moment
+    // leaves either no journal or one with a whole manifest, never an empty one.
+    std::filesystem::path tmp = path;
+    tmp += ".tmp";
+    {
+        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) throw detail::journal_error(tmp, std::strerror(errno));
+        JournalWriter w(tmp, fd);
+        w.write_all(detail::manifest_line(manifest));
+    }
+    std::filesystem::rename(tmp, path);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0) throw detail::journal_error(path, std::strerror(errno));
-    JournalWriter w(path, fd);
-    w.write_all(detail::manifest_line(manifest));
-    return w;
+    return JournalWriter(path, fd);
 }
 
 JournalWriter JournalWriter::append_to(const std::filesystem::path& path, std::size_t valid_bytes) {

@@ -59,6 +59,9 @@ same_files ref merged "--shard 1/3 + 2/3 + 3/3 then merge"
 SLURM_ARRAY_TASK_ID=5 SLURM_ARRAY_TASK_MIN=4 SLURM_ARRAY_TASK_COUNT=3 \
     "$qosim" sweep line.yaml --out auto2 --shard auto --quiet >/dev/null
 cmp -s auto2/sweep.csv shard2/sweep.csv || fail "--shard auto (task 5 of 4..6) is not shard 2/3"
+SLURM_ARRAY_TASK_ID=7 SLURM_ARRAY_TASK_MIN=3 SLURM_ARRAY_TASK_STEP=2 SLURM_ARRAY_TASK_COUNT=3 \
+    "$qosim" sweep line.yaml --out auto3 --shard auto --quiet >/dev/null
+cmp -s auto3/sweep.csv shard3/sweep.csv || fail "--shard auto (task 7 of 3,5,7) is not shard 3/3"
 
 if "$qosim" --version | grep -q "MPI: yes" && command -v mpirun >/dev/null; then
     # Open MPI refuses root without these two; its own allocations are not ours to leak-check.
