@@ -110,6 +110,36 @@ void print_warnings(const models::Scenario& scenario) {
     for (const auto& w : scenario.warnings) std::cerr << "qosim: warning: " << w.render() << "\n";
 }
 
+void add_shared_run_options(CLI::App* sub, const SharedRunOptions& o, const std::string& out_help,
+                            const std::string& reps_help, const std::string& set_help) {
+    sub->add_option("--out", o.out, out_help)->type_name("DIR");
+    sub->add_option("--reps", o.reps, reps_help)->type_name("N");
+    sub->add_option("--seed", o.seed, "Base random seed (overrides run.seed)")->type_name("S");
+    sub->add_option("--horizon", o.horizon,
+                    "Simulated time per replication (overrides run.horizon)")
+        ->type_name("T");
+    sub->add_option("--set", o.sets, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
+    sub->add_option("--jobs", o.jobs, "Worker threads (default: all cores)")
+        ->type_name("N")
+        ->check(kAtLeastOne);
+}
+
+const models::Variant& find_variant_or_throw(const models::ScenarioFile& file,
+                                             const std::string& name) {
+    if (const models::Variant* v = file.find_variant(name)) return *v;
+    std::vector<std::string> known;
+    std::string list;
+    for (const auto& x : file.variants()) {
+        known.push_back(x.name);
+        list += cat({list.empty() ? "" : ", ", x.name});
+    }
+    throw UsageError(
+        cat({"--variant ", name, ": no such variant in ", file.file(), "; ",
+             models::suggestion_hint(name, known,
+                                     list.empty() ? std::string("the file has no `variants:`")
+                                                  : cat({"the variants are: ", list}))}));
+}
+
 /// At most this many time-series windows per replication (memory is per window).
 constexpr double kMaxWindows = 1e6;
 
@@ -121,23 +151,7 @@ int run_command(const RunOptions& opt) {
 
     const models::ScenarioFile file = models::ScenarioFile::read(opt.scenario);
     std::vector<models::Setting> settings;
-    if (opt.variant) {
-        const models::Variant* v = file.find_variant(*opt.variant);
-        if (v == nullptr) {
-            std::vector<std::string> known;
-            std::string list;
-            for (const auto& x : file.variants()) {
-                known.push_back(x.name);
-                list += cat({list.empty() ? "" : ", ", x.name});
-            }
-            throw UsageError(
-                cat({"--variant ", *opt.variant, ": no such variant in ", opt.scenario, "; ",
-                     models::suggestion_hint(*opt.variant, known,
-                                             list.empty() ? std::string("the file has no variants:")
-                                                          : cat({"the variants are: ", list}))}));
-        }
-        settings = v->settings;
-    }
+    if (opt.variant) settings = find_variant_or_throw(file, *opt.variant).settings;
     (void)file.load_checked(run_overrides(opt));  // every variant and swept value, up front
     models::Scenario loaded = file.load(run_overrides(opt), settings);
     if (opt.variant) loaded.variant = *opt.variant;
@@ -290,20 +304,11 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     cmd.run_cmd = app.add_subcommand("run", "Simulate a scenario and write CSV results");
     CLI::App* r = cmd.run_cmd;
     r->add_option("SCENARIO", run.scenario, "Scenario file (YAML)")->required()->type_name("FILE");
-    r->add_option("--out", run.out, "Output directory (default: out/<scenario file stem>)")
-        ->type_name("DIR");
-    r->add_option("--reps", run.reps, "Replications (overrides run.replications)")->type_name("N");
-    r->add_option("--seed", run.seed, "Base random seed (overrides run.seed)")->type_name("S");
-    r->add_option("--horizon", run.horizon,
-                  "Simulated time per replication (overrides run.horizon)")
-        ->type_name("T");
-    r->add_option("--set", run.sets,
-                  "Override a scenario value, e.g. --set stages.smt.servers=3 (repeatable)")
-        ->type_name("PATH=VALUE")
-        ->allow_extra_args(false);
-    r->add_option("--jobs", run.jobs, "Worker threads (default: all cores)")
-        ->type_name("N")
-        ->check(detail::kAtLeastOne);
+    detail::add_shared_run_options(
+        r, {run.out, run.reps, run.seed, run.horizon, run.sets, run.jobs},
+        "Output directory (default: out/<scenario file stem>)",
+        "Replications (overrides run.replications)",
+        "Override a scenario value, e.g. --set stages.smt.servers=3 (repeatable)");
     r->add_option("--trace", run.trace,
                   "Write an order-level event log CSV (replication,time,order,stage,event)")
         ->type_name("FILE");

@@ -699,17 +699,8 @@ int compare_command(const CompareOptions& opt) {
     if (names.empty())
         for (const auto& v : file.variants()) names.push_back(v.name);
     std::vector<WhatIfPoint> points{{"base", {}}};
-    std::vector<std::string> known;
-    for (const auto& v : file.variants()) known.push_back(v.name);
     for (const auto& name : names) {
-        const models::Variant* v = file.find_variant(name);
-        if (v == nullptr) {
-            std::string list;
-            for (const auto& k : known) list += cat({list.empty() ? "" : ", ", k});
-            throw UsageError(
-                cat({"--variant ", name, ": no such variant in ", opt.scenario, "; ",
-                     models::suggestion_hint(name, known, cat({"the variants are: ", list}))}));
-        }
+        const models::Variant* v = &find_variant_or_throw(file, name);
         if (name == "base")
             throw UsageError("--variant base: `base` is the scenario itself, always compared");
         for (const auto& p : points)
@@ -903,18 +894,10 @@ void configure_whatif_cli(CLI::App& app, CommandLine& cmd) {
     s->add_option("SCENARIO", sw.scenario, "Scenario file (YAML) with a `sweep:` section")
         ->required()
         ->type_name("FILE");
-    s->add_option("--out", sw.out, "Output directory (default: out/<scenario file stem>)")
-        ->type_name("DIR");
-    s->add_option("--reps", sw.reps, "Replications per point (overrides run.replications)")
-        ->type_name("N");
-    s->add_option("--seed", sw.seed, "Base random seed (overrides run.seed)")->type_name("S");
-    s->add_option("--horizon", sw.horizon, "Simulated time per replication")->type_name("T");
-    s->add_option("--set", sw.sets, "Override a scenario value at every point (repeatable)")
-        ->type_name("PATH=VALUE")
-        ->allow_extra_args(false);
-    s->add_option("--jobs", sw.jobs, "Worker threads (default: all cores)")
-        ->type_name("N")
-        ->check(kAtLeastOne);
+    add_shared_run_options(s, {sw.out, sw.reps, sw.seed, sw.horizon, sw.sets, sw.jobs},
+                           "Output directory (default: out/<scenario file stem>)",
+                           "Replications per point (overrides run.replications)",
+                           "Override a scenario value at every point (repeatable)");
     s->add_flag("--resume", sw.resume,
                 "Continue the sweep in DIR: run only the tasks it does not have (also to grow "
                 "it with a larger --reps)");
@@ -941,19 +924,11 @@ void configure_whatif_cli(CLI::App& app, CommandLine& cmd) {
                   "A variant to compare (repeatable; default: every variant)")
         ->type_name("NAME")
         ->allow_extra_args(false);
-    c->add_option("--out", co.out, "Output directory (default: out/<scenario file stem>-compare)")
-        ->type_name("DIR");
-    c->add_option("--reps", co.reps,
-                  "Replications (overrides run.replications; with --select: the first stage)")
-        ->type_name("N");
-    c->add_option("--seed", co.seed, "Base random seed (overrides run.seed)")->type_name("S");
-    c->add_option("--horizon", co.horizon, "Simulated time per replication")->type_name("T");
-    c->add_option("--set", co.sets, "Override a scenario value in base and variants (repeatable)")
-        ->type_name("PATH=VALUE")
-        ->allow_extra_args(false);
-    c->add_option("--jobs", co.jobs, "Worker threads (default: all cores)")
-        ->type_name("N")
-        ->check(kAtLeastOne);
+    add_shared_run_options(
+        c, {co.out, co.reps, co.seed, co.horizon, co.sets, co.jobs},
+        "Output directory (default: out/<scenario file stem>-compare)",
+        "Replications (overrides run.replications; with --select: the first stage)",
+        "Override a scenario value in base and variants (repeatable)");
     c->add_flag("--select", co.select,
                 "Pick the best variant meeting the targets (KN with feasibility checks, "
                 "docs/selection.md)");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/cli/commands.hpp"
+#include "models/scenario/loader.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace qosim::app::detail {
@@ -26,5 +27,25 @@ void print_warnings(const models::Scenario& scenario);
 
 /// Accepts a whole number >= 1 (defined in commands.cpp).
 extern const CLI::Validator kAtLeastOne;
+
+/// Where the options that run, sweep and compare share are stored.
+struct SharedRunOptions {
+    std::optional<std::string>& out;
+    std::optional<std::string>& reps;
+    std::optional<std::string>& seed;
+    std::optional<std::string>& horizon;
+    std::vector<std::string>& sets;
+    unsigned& jobs;
+};
+
+/// Declares --out, --reps, --seed, --horizon, --set and --jobs on `sub` (defined in
+/// commands.cpp); the help texts of --out, --reps and --set are the subcommand's own.
+void add_shared_run_options(CLI::App* sub, const SharedRunOptions& o, const std::string& out_help,
+                            const std::string& reps_help, const std::string& set_help);
+
+/// The variant `name` of `file`; a UsageError with a "did you mean" or the list of variants
+/// when there is none (defined in commands.cpp).
+const models::Variant& find_variant_or_throw(const models::ScenarioFile& file,
+                                             const std::string& name);
 
 }  // namespace qosim::app::detail
