@@ -205,6 +205,9 @@ int run_command(const RunOptions& opt) {
             return kExitInterrupted;
         }
         // The trace's parts are numbered by replication and would not form one log; drop it.
+        if (trace)
+            std::cerr << "qosim: interrupted: the trace " << *opt.trace
+                      << " is not written (a partial trace would have gaps)\n";
         outcome.trace_file.reset();
         trace.reset();
     }

@@ -259,7 +259,8 @@ ProgressFn offset_progress(ProgressBar& bar, std::size_t already, std::size_t to
 int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
                       const std::vector<std::string>& overrides, models::Scenario base,
                       const models::SweepDesign& sweep_design, const std::optional<Shard>& shard,
-                      std::size_t reps, PointScenarios& scenarios, const MpiWorld& world);
+                      std::size_t reps, PointScenarios& scenarios, const MpiWorld& world,
+                      bool& workers_released);
 
 }  // namespace
 
@@ -308,11 +309,13 @@ int sweep_command(const SweepOptions& opt) {
         mpi_serve(scenarios, world);
         return kExitOk;
     }
+    bool workers_released = false;
     try {
-        return sweep_coordinator(opt, file, overrides, base, *design, shard, reps, scenarios,
-                                 world);
+        return sweep_coordinator(opt, file, overrides, base, *design, shard, reps, scenarios, world,
+                                 workers_released);
     } catch (...) {
-        if (world.size > 1) (void)mpi_dispatch({}, {}, world);  // release the workers
+        // An error before the tasks were handed out: tell the waiting workers to stop.
+        if (world.size > 1 && !workers_released) (void)mpi_dispatch({}, {}, world);
         throw;
     }
 }
@@ -322,7 +325,8 @@ namespace {
 int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
                       const std::vector<std::string>& overrides, models::Scenario base,
                       const models::SweepDesign& sweep_design, const std::optional<Shard>& shard,
-                      std::size_t reps, PointScenarios& scenarios, const MpiWorld& world) {
+                      std::size_t reps, PointScenarios& scenarios, const MpiWorld& world,
+                      bool& workers_released) {
     const models::SweepDesign* design = &sweep_design;
     const std::size_t n_points = design->points.size();
     const fs::path dir =
@@ -337,14 +341,19 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
     manifest.scenario_file = opt.scenario;
     manifest.overrides = overrides;
 
-    const std::vector<Task> planned = plan_tasks(n_points, reps, shard);
     const fs::path jpath = journal_path(dir);
     std::vector<TaskRow> rows;
     std::vector<PointFailure> failures;
     std::optional<JournalWriter> journal;
     std::error_code ec;
     if (fs::exists(jpath, ec)) {
-        JournalContents old = read_journal(jpath);
+        JournalContents old;
+        try {
+            old = read_journal(jpath);
+        } catch (const std::runtime_error& e) {
+            throw UsageError(cat({e.what(), "; choose another --out, or delete ", jpath.string(),
+                                  " to start the sweep over"}));
+        }
         if (!opt.resume)
             throw UsageError(
                 cat({dir.string(), " already holds a sweep (", std::to_string(old.rows.size()),
@@ -367,8 +376,17 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
                                   text(old.manifest.shard), ", not ", text(shard)}));
         }
         if (old.dropped_bytes > 0)
-            std::cerr << "qosim: note: dropped a torn last row (" << old.dropped_bytes
-                      << " bytes) from " << jpath.string() << "; it is run again\n";
+            std::cerr << "qosim: note: cut a torn last line (" << old.dropped_bytes
+                      << " bytes) off " << jpath.string() << "; its task runs again\n";
+        if (old.dropped_lines > 0)
+            std::cerr << "qosim: warning: skipped " << old.dropped_lines << " damaged line"
+                      << (old.dropped_lines == 1 ? "" : "s") << " of " << jpath.string()
+                      << " (bad checksum); their tasks run again\n";
+        if (!opt.reps && old.replications && *old.replications != reps) {
+            // A plain --resume continues with the replications the sweep was started with.
+            reps = *old.replications;
+            base.run.replications = static_cast<int>(reps);
+        }
         rows = std::move(old.rows);
         failures = std::move(old.failures);
         journal.emplace(JournalWriter::append_to(jpath, old.valid_bytes));
@@ -381,6 +399,8 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
         write_file_atomic(dir / "scenario.yaml", read_bytes(opt.scenario));
         journal.emplace(JournalWriter::create(jpath, manifest));
     }
+    journal->append_replications(reps);
+    const std::vector<Task> planned = plan_tasks(n_points, reps, shard);
 
     // What is left: the planned tasks without a row (a shard's or a smaller --reps's extra
     // rows stay in the journal but are not reported).
@@ -404,6 +424,7 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
         wo.stop = &InterruptGuard::stop_flag();
         wo.on_progress = offset_progress(bar, done.size(), planned.size());
         wo.on_row = [&journal](const TaskRow& row) { journal->append(row); };
+        workers_released = world.size > 1;  // mpi_dispatch stops them, whatever happens
         outcome = world.size > 1 ? mpi_dispatch(todo, wo, world) : run_tasks(scenarios, todo, wo);
         for (const auto& f : outcome.failures) journal->append(f);
         bar.finish();
@@ -489,7 +510,8 @@ int merge_command(const MergeOptions& opt) {
     std::set<std::size_t> seen;
     for (const auto& s : shards) {
         const Manifest& m = s.journal.manifest;
-        if (m.hash != first.hash || m.values != first.values || m.overrides != first.overrides)
+        if (m.hash != first.hash || m.values != first.values || m.overrides != first.overrides ||
+            m.scenario_file != first.scenario_file)
             throw UsageError(
                 cat({"merge: ", s.dir.string(), " belongs to another sweep than ",
                      shards.front().dir.string(), " (manifest ", m.hash, " vs ", first.hash, ")"}));
@@ -533,7 +555,8 @@ int merge_command(const MergeOptions& opt) {
         for (auto& r : s.journal.rows)
             if (r.task.replication < reps && have.insert(r.task).second)
                 rows.push_back(std::move(r));
-        for (auto& f : s.journal.failures) failures.push_back(std::move(f));
+        for (auto& f : s.journal.failures)
+            if (f.task.replication < reps) failures.push_back(std::move(f));
     }
     failures = lowest_failures(std::move(failures));
     std::set<std::size_t> failed;
@@ -547,6 +570,13 @@ int merge_command(const MergeOptions& opt) {
 
     const std::string objective =
         run_info_value(shards.front().dir / "run_info.csv", "objective").value_or("cost_per_order");
+    for (const auto& s : shards)
+        if (run_info_value(s.dir / "run_info.csv", "objective").value_or("cost_per_order") !=
+            objective)
+            throw UsageError(cat({"merge: ", s.dir.string(),
+                                  " was run with another --objective "
+                                  "than ",
+                                  shards.front().dir.string(), " (", objective, ")"}));
     std::vector<PointSummary> summaries;
     const auto files = write_sweep_outputs(opt.out, base, *design, std::move(rows), failures,
                                            objective, summaries);
@@ -700,9 +730,9 @@ int compare_command(const CompareOptions& opt) {
         for (const auto& v : file.variants()) names.push_back(v.name);
     std::vector<WhatIfPoint> points{{"base", {}}};
     for (const auto& name : names) {
-        const models::Variant* v = &find_variant_or_throw(file, name);
         if (name == "base")
             throw UsageError("--variant base: `base` is the scenario itself, always compared");
+        const models::Variant* v = &find_variant_or_throw(file, name);
         for (const auto& p : points)
             if (p.label == name) throw UsageError(cat({"--variant ", name, ": given twice"}));
         points.push_back({name, v->settings});
@@ -752,31 +782,72 @@ int compare_command(const CompareOptions& opt) {
             throw UsageError(
                 cat({"--select needs --delta D > 0: the smallest difference in ", opt.objective,
                      " (", unit_words(base, metrics[objective].unit), ") worth telling apart"}));
+        if (opt.max_reps < static_cast<std::size_t>(std::max(2, base.run.replications)))
+            throw UsageError(cat({"--max-reps ", std::to_string(opt.max_reps),
+                                  " is below the first stage's replications (--reps or "
+                                  "run.replications: ",
+                                  std::to_string(base.run.replications), ")"}));
         std::vector<std::size_t> constraint_metric;
         const auto constraints = target_constraints(base, constraint_metric);
         models::SelectionOptions so;
         so.delta = *opt.delta;
-        so.n0 = static_cast<std::size_t>(std::max(2, std::min(base.run.replications, 1000)));
-        so.max_reps = std::max(opt.max_reps, so.n0);
+        so.n0 = static_cast<std::size_t>(std::max(2, base.run.replications));
+        so.max_reps = opt.max_reps;
+
+        // The first stage runs like a plain compare: a variant that fails there is named and
+        // left out of the selection, and the others go on.
+        {
+            ProgressBar bar(std::cerr, show_progress, "tasks");
+            WhatIfOptions wo;
+            wo.jobs = opt.jobs;
+            wo.stop = &InterruptGuard::stop_flag();
+            wo.on_progress = [&bar](std::size_t d, std::size_t t) { bar.update(d, t); };
+            WhatIfOutcome first = run_tasks(scenarios, plan_tasks(points.size(), so.n0, {}), wo);
+            bar.finish();
+            if (first.interrupted) {
+                std::cerr << "qosim: interrupted: nothing written (a selection stopped "
+                             "half-way decides nothing; run it again)\n";
+                return kExitInterrupted;
+            }
+            rows = std::move(first.rows);
+            failures = std::move(first.failures);
+        }
+        std::vector<std::size_t> in_play;  // selection system index -> point
+        for (std::size_t p = 0; p < points.size(); ++p)
+            if (std::none_of(failures.begin(), failures.end(),
+                             [p](const PointFailure& f) { return f.task.point == p; }))
+                in_play.push_back(p);
+        std::map<Task, std::size_t> first_stage;  // task -> index in rows
+        for (std::size_t i = 0; i < rows.size(); ++i) first_stage[rows[i].task] = i;
+        auto observe = [&](const TaskRow& row) {
+            models::SelectionObservation o;
+            o.objective = row.values[objective];
+            for (const auto k : constraint_metric) o.constraints.push_back(row.values[k]);
+            return o;
+        };
         const auto sampler = [&](const std::vector<std::size_t>& systems, std::size_t r) {
+            std::vector<models::SelectionObservation> obs;
+            if (r < so.n0) {
+                for (const auto s : systems)
+                    obs.push_back(observe(rows[first_stage.at({in_play[s], r})]));
+                return obs;
+            }
             if (InterruptGuard::stop_flag().load()) throw std::runtime_error("interrupted");
             std::vector<Task> tasks;
-            for (const auto s : systems) tasks.push_back({s, r});
+            for (const auto s : systems) tasks.push_back({in_play[s], r});
             WhatIfOptions wo;
             wo.jobs = opt.jobs;
             WhatIfOutcome got = run_tasks(scenarios, tasks, wo);
             if (!got.failures.empty()) {
                 const auto& f = got.failures.front();
-                throw std::runtime_error(
-                    cat({"variant ", points[f.task.point].label, " failed at replication ",
-                         std::to_string(f.task.replication), ": ", f.message}));
+                throw std::runtime_error(cat(
+                    {"--select: variant ", points[f.task.point].label, " failed at replication ",
+                     std::to_string(f.task.replication), ": ", f.message,
+                     " (the selection cannot go on without it; leave it out "
+                     "with --variant, or fix it)"}));
             }
-            std::vector<models::SelectionObservation> obs;
             for (const auto& row : got.rows) {
-                models::SelectionObservation o;
-                o.objective = row.values[objective];
-                for (const auto k : constraint_metric) o.constraints.push_back(row.values[k]);
-                obs.push_back(std::move(o));
+                obs.push_back(observe(row));
                 rows.push_back(row);
             }
             if (show_progress)
@@ -784,37 +855,76 @@ int compare_command(const CompareOptions& opt) {
                           << " in play   \r" << std::flush;
             return obs;
         };
-        try {
-            selection = models::select_best(points.size(), so, constraints, sampler);
-        } catch (const std::invalid_argument& e) {
-            throw std::runtime_error(cat({"--select: ", e.what()}));
-        } catch (const std::runtime_error&) {
-            if (!InterruptGuard::stop_flag().load()) throw;
-            std::cerr << "\nqosim: interrupted: nothing written (a selection stopped half-way "
-                         "decides nothing; run it again)\n";
-            return kExitInterrupted;
+        models::SelectionResult chosen;
+        if (!in_play.empty()) {
+            try {
+                chosen = models::select_best(in_play.size(), so, constraints, sampler);
+            } catch (const std::invalid_argument& e) {
+                std::string what = e.what();
+                for (std::size_t s = in_play.size(); s-- > 0;)  // "system 2" -> its name
+                    for (const auto& form : {cat({"system ", std::to_string(s)})})
+                        if (const auto at = what.find(form); at != std::string::npos)
+                            what.replace(at, form.size(), points[in_play[s]].label);
+                throw std::runtime_error(cat({"--select: ", what}));
+            } catch (const std::runtime_error&) {
+                if (!InterruptGuard::stop_flag().load()) throw;
+                std::cerr << "\nqosim: interrupted: nothing written (a selection stopped "
+                             "half-way decides nothing; run it again)\n";
+                return kExitInterrupted;
+            }
         }
         if (show_progress) std::cerr << std::string(50, ' ') << "\r" << std::flush;
         std::sort(rows.begin(), rows.end(),
                   [](const TaskRow& a, const TaskRow& b) { return a.task < b.task; });
-        for (std::size_t i = 0; i < points.size(); ++i) {
-            const auto& s = selection->systems[i];
+
+        // Back to one entry per point, the failed ones included.
+        selection.emplace();
+        selection->systems.resize(points.size());
+        selection->budget_exhausted = chosen.budget_exhausted;
+        selection->total_replications = chosen.total_replications;
+        selection->fixed_sample_replications = chosen.fixed_sample_replications;
+        selection->h2 = chosen.h2;
+        for (std::size_t s = 0; s < in_play.size(); ++s) {
+            auto sys = chosen.systems[s];
+            if (sys.eliminated_by) sys.eliminated_by = in_play[*sys.eliminated_by];
+            selection->systems[in_play[s]] = sys;
+        }
+        if (chosen.selected) selection->selected = in_play[*chosen.selected];
+        reasons.assign(points.size(), "");
+        for (const auto& f : failures) {
+            auto& sys = selection->systems[f.task.point];
+            sys.eliminated_at = f.task.replication;
+            sys.replications = f.task.replication;
+            selection->total_replications += f.task.replication;
+            reasons[f.task.point] = cat(
+                {"failed at replication ", std::to_string(f.task.replication), ": ", f.message});
+        }
+        const std::string unit = unit_words(base, metrics[objective].unit);
+        for (std::size_t p : in_play) {
+            const auto& sys = selection->systems[p];
             std::string reason;
-            if (s.selected) {
+            if (sys.selected) {
                 reason = selection->budget_exhausted
                              ? "best sample mean when the budget ran out (no guarantee)"
                              : "best feasible";
-            } else if (s.failed_constraint) {
-                const auto& c = constraints[*s.failed_constraint];
+            } else if (sys.failed_constraint) {
+                const auto& c = constraints[*sys.failed_constraint];
                 reason = cat({"infeasible: misses ", c.name,
                               c.upper ? " <= " : " >= ", format_number(c.bound)});
-            } else if (s.eliminated_by) {
-                reason = cat({"worse ", opt.objective, " than ", points[*s.eliminated_by].label,
-                              " by more than the margin (delta ", format_number(so.delta), ")"});
+            } else if (sys.eliminated_by) {
+                const auto& by = selection->systems[*sys.eliminated_by];
+                const double gap = sys.objective_mean - by.objective_mean;
+                reason =
+                    gap > 0.0
+                        ? cat({"worse ", opt.objective, " than ", points[*sys.eliminated_by].label,
+                               " (by ", significant(gap, 3), " ", unit, " on the means)"})
+                        : cat({"as good as ", points[*sys.eliminated_by].label, " on ",
+                               opt.objective, " within the indifference zone (",
+                               points[*sys.eliminated_by].label, " kept)"});
             } else {
                 reason = "in contention when --max-reps ran out";
             }
-            reasons.push_back(std::move(reason));
+            reasons[p] = std::move(reason);
         }
     }
 

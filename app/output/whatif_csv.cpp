@@ -54,9 +54,10 @@ void mark_pareto(std::vector<PointSummary>& points) {
     for (std::size_t i = 0; i < points.size(); ++i) {
         const auto* cost = find_metric(points[i].metrics, "cost_per_order");
         const auto* error = find_metric(points[i].metrics, "customer_error_rate");
+        const auto* delivered = find_metric(points[i].metrics, "orders_delivered");
         if (cost == nullptr || error == nullptr || std::isnan(cost->mean) ||
-            std::isnan(error->mean))
-            continue;
+            std::isnan(error->mean) || delivered == nullptr || !(delivered->mean > 0.0))
+            continue;  // nothing delivered: cost per order and error rate mean nothing
         entries.push_back({cost->mean, error->mean, i});
     }
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
@@ -112,7 +113,9 @@ std::vector<PointSummary> summarize_points(const models::Scenario& base, std::si
     for (const auto& s : out) {
         if (s.feasible != TargetStatus::yes) continue;
         const auto* m = detail::find_metric(s.metrics, objective);
-        if (m == nullptr || std::isnan(m->mean)) continue;
+        const auto* delivered = detail::find_metric(s.metrics, "orders_delivered");
+        if (m == nullptr || std::isnan(m->mean) || delivered == nullptr || !(delivered->mean > 0.0))
+            continue;
         if (!best || m->mean < best_value) {
             best = s.point;
             best_value = m->mean;
@@ -204,18 +207,23 @@ std::vector<VariantComparison> compare_points(const models::Scenario& base,
                 c.metric = std::string(metrics[k].name);
                 c.unit = std::string(metrics[k].unit);
                 c.is_count = metrics[k].is_count;
-                c.n = pairs.size();
-                std::vector<double> a, b, d;
+                c.n = by_point[p].size();
+                c.n_paired = pairs.size();
+                std::vector<double> a, b, d, own, base_own;
                 for (const auto& [vp, bp] : pairs) {
                     a.push_back((*vp)[k]);
                     b.push_back((*bp)[k]);
                     d.push_back((*vp)[k] - (*bp)[k]);
                 }
+                for (const auto& [rep, values] : by_point[p]) own.push_back((*values)[k]);
+                for (const auto& [rep, values] : base_rows) base_own.push_back((*values)[k]);
                 const MetricSummary sa = summarize_values(a);
                 const MetricSummary sb = summarize_values(b);
                 const MetricSummary sd = summarize_values(d);
-                c.mean = sa.mean;
-                c.base_mean = sb.mean;
+                // The means over every replication each ran (with --select the counts
+                // differ); the difference and its interval over the pairs only.
+                c.mean = summarize_values(own).mean;
+                c.base_mean = summarize_values(base_own).mean;
                 c.diff = sd.mean;
                 c.diff_low = sd.ci95_low;
                 c.diff_high = sd.ci95_high;
@@ -236,7 +244,7 @@ std::vector<VariantComparison> compare_points(const models::Scenario& base,
 std::string compare_csv(std::span<const VariantComparison> variants) {
     CsvBuilder csv;
     for (const char* h : {"variant", "metric", "mean", "diff_vs_base", "diff_ci95_low",
-                          "diff_ci95_high", "crn_variance_ratio", "unit", "n"})
+                          "diff_ci95_high", "crn_variance_ratio", "unit", "n", "n_paired"})
         csv.text(h);
     csv.end_row();
     for (const VariantComparison& v : variants) {
@@ -249,6 +257,7 @@ std::string compare_csv(std::span<const VariantComparison> variants) {
                 csv.number(c.crn_variance_ratio);
             }
             csv.text(c.unit).count(static_cast<double>(c.n));
+            csv.count(static_cast<double>(c.n_paired));
             csv.end_row();
         }
     }

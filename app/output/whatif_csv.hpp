@@ -29,8 +29,9 @@ struct PointSummary {
 /// Summarises every point of `points` from `rows` (sorted by task; a failed point has none).
 /// Feasible: yes when every target's verdict is yes (also without targets), no when one is
 /// no, else undecided. Pareto: judged on cost_per_order and customer_error_rate means, both
-/// minimised, among the points that ran. Selected: the feasible point with the lowest mean of
-/// `objective` (lowest point index on a tie); none when no point is feasible.
+/// minimised, among the points that ran and delivered orders. Selected: the feasible point
+/// with the lowest mean of `objective` (lowest point index on a tie) among those that
+/// delivered orders; none when no point qualifies.
 std::vector<PointSummary> summarize_points(const models::Scenario& base, std::size_t points,
                                            std::span<const TaskRow> rows,
                                            std::span<const PointFailure> failures,
@@ -51,11 +52,12 @@ struct Comparison {
     std::string metric;
     std::string unit;
     bool is_count = false;
-    std::size_t n = 0;  ///< paired replications
-    double mean = 0.0;  ///< the variant's mean over them
-    double base_mean = 0.0;
-    double diff = 0.0;      ///< mean of (variant - base), paired by replication
-    double diff_low = 0.0;  ///< 95 % Student-t CI of the paired difference
+    std::size_t n = 0;         ///< the variant's replications
+    std::size_t n_paired = 0;  ///< replications both the variant and the base ran
+    double mean = 0.0;         ///< the variant's mean over its n replications
+    double base_mean = 0.0;    ///< the base's mean over all of its replications
+    double diff = 0.0;         ///< mean of (variant - base), paired by replication
+    double diff_low = 0.0;     ///< 95 % Student-t CI of the paired difference
     double diff_high = 0.0;
     double crn_variance_ratio = 0.0;  ///< var(diff) / (var(variant) + var(base)); NaN if 0/0
     /// The CI excludes 0.
@@ -77,7 +79,7 @@ std::vector<VariantComparison> compare_points(const models::Scenario& base,
                                               std::span<const PointFailure> failures);
 
 /// compare.csv: `variant, metric, mean, diff_vs_base, diff_ci95_low, diff_ci95_high,
-/// crn_variance_ratio`, then `unit, n`; the base's rows have empty difference cells.
+/// crn_variance_ratio`, then `unit, n, n_paired`; the base's rows have empty difference cells.
 std::string compare_csv(std::span<const VariantComparison> variants);
 
 /// selection.csv: `variant, feasible, replications, eliminated_at, reason, selected`.

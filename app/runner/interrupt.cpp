@@ -17,8 +17,10 @@ struct sigaction g_old_term;
 
 extern "C" void on_signal(int sig) {
     if (g_stop.exchange(true)) {
-        // Second signal: the user insists. Default action (terminate) right away.
-        std::signal(sig, SIG_DFL);
+        // Second signal: the user insists. Hand it to the handler that was there before us
+        // (the trace's clean-up removes its part files, then ends the process), or to the
+        // default action (terminate) right away.
+        sigaction(sig, sig == SIGINT ? &g_old_int : &g_old_term, nullptr);
         std::raise(sig);
         return;
     }

@@ -6,7 +6,8 @@
 namespace qosim::app {
 
 /// While alive, the first SIGINT or SIGTERM raises stop_flag() (workers then start no new
-/// replication or task) and a second one ends the process at once with the default action.
+/// replication or task) and a second one goes to the handler installed before the guard (or
+/// the default action), which ends the process at once.
 /// The previous handlers are restored on destruction. One guard at a time.
 class InterruptGuard {
 public:

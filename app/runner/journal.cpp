@@ -116,6 +116,70 @@ std::filesystem::path journal_path(const std::filesystem::path& dir) {
     return dir / "sweep.journal";
 }
 
+namespace detail {
+
+void read_manifest(const std::filesystem::path& path, const std::vector<std::string_view>& f,
+                   Manifest& m) {
+    if (f[1] != kFormat)
+        throw journal_error(
+            path, cat({"journal format ", std::string(f[1]),
+                       " is not the format of this qosim version (", std::string(kFormat), ")"}));
+    m.hash = std::string(f[2]);
+    m.values = decode_count(f[3]).value_or(0);
+    if (f[4] != "-") {
+        const auto slash = f[4].find('/');
+        const auto k = decode_count(f[4].substr(0, slash));
+        const auto n =
+            slash == std::string_view::npos ? std::nullopt : decode_count(f[4].substr(slash + 1));
+        if (!k || !n) throw journal_error(path, "has a damaged manifest");
+        m.shard = Shard{*k, *n};
+    }
+    const auto file = unhex(f[5]);
+    const auto overrides = unhex(f[6]);
+    if (!file || !overrides) throw journal_error(path, "has a damaged manifest");
+    m.scenario_file = *file;
+    for (std::size_t start = 0; start < overrides->size();) {
+        const auto end = overrides->find('\n', start);
+        m.overrides.push_back(overrides->substr(start, end - start));
+        start = end + 1;
+    }
+}
+
+/// One record after the manifest: a row (r), a failure (f) or a replication count (n).
+/// False when it does not parse.
+bool read_record(const std::vector<std::string_view>& f, JournalContents& out,
+                 std::set<Task>& seen) {
+    if (f.size() == 2 && f[0] == "n") {
+        const auto reps = decode_count(f[1]);
+        if (!reps) return false;
+        out.replications = *reps;
+        return true;
+    }
+    if (f.size() == 4 && f[0] == "f") {
+        const auto point = decode_count(f[1]);
+        const auto rep = decode_count(f[2]);
+        const auto message = unhex(f[3]);
+        if (!point || !rep || !message) return false;
+        out.failures.push_back({{*point, *rep}, *message});
+        return true;
+    }
+    if (f.size() != out.manifest.values + 3 || f[0] != "r") return false;
+    const auto point = decode_count(f[1]);
+    const auto rep = decode_count(f[2]);
+    if (!point || !rep) return false;
+    TaskRow row{{*point, *rep}, {}};
+    row.values.reserve(out.manifest.values);
+    for (std::size_t k = 3; k < f.size(); ++k) {
+        const auto v = decode(f[k]);
+        if (!v) return false;
+        row.values.push_back(*v);
+    }
+    if (seen.insert(row.task).second) out.rows.push_back(std::move(row));
+    return true;
+}
+
+}  // namespace detail
+
 JournalContents read_journal(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw detail::journal_error(path, "cannot be read");
@@ -132,62 +196,16 @@ JournalContents read_journal(const std::filesystem::path& path) {
         if (nl == std::string::npos) break;  // a torn last line
         ++line_no;
         const auto fields = detail::unseal(std::string_view(text).substr(pos, nl - pos));
-        if (!fields) {
-            if (line_no == 1) throw detail::journal_error(path, "is not a qosim sweep journal");
-            break;  // a damaged line: it and everything after it are recomputed
-        }
-        const auto& f = *fields;
-        if (line_no == 1) {
-            if (f.size() != 7 || f[0] != detail::kMagic)
-                throw detail::journal_error(path, "is not a qosim sweep journal");
-            if (f[1] != detail::kFormat)
-                throw detail::journal_error(path, cat({"journal format ", std::string(f[1]),
-                                                       " is not the format of this qosim version (",
-                                                       std::string(detail::kFormat), ")"}));
-            out.manifest.hash = std::string(f[2]);
-            out.manifest.values = detail::decode_count(f[3]).value_or(0);
-            if (f[4] != "-") {
-                const auto slash = f[4].find('/');
-                const auto k = detail::decode_count(f[4].substr(0, slash));
-                const auto n = slash == std::string_view::npos
-                                   ? std::nullopt
-                                   : detail::decode_count(f[4].substr(slash + 1));
-                if (!k || !n) throw detail::journal_error(path, "has a damaged manifest");
-                out.manifest.shard = Shard{*k, *n};
-            }
-            const auto file = detail::unhex(f[5]);
-            const auto overrides = detail::unhex(f[6]);
-            if (!file || !overrides) throw detail::journal_error(path, "has a damaged manifest");
-            out.manifest.scenario_file = *file;
-            for (std::size_t start = 0; start < overrides->size();) {
-                const auto end = overrides->find('\n', start);
-                out.manifest.overrides.push_back(overrides->substr(start, end - start));
-                start = end + 1;
-            }
-        } else if (f.size() == 4 && f[0] == "f") {
-            const auto point = detail::decode_count(f[1]);
-            const auto rep = detail::decode_count(f[2]);
-            const auto message = detail::unhex(f[3]);
-            if (!point || !rep || !message) break;
-            out.failures.push_back({{*point, *rep}, *message});
-        } else {
-            if (f.size() != out.manifest.values + 3 || f[0] != "r") break;
-            const auto point = detail::decode_count(f[1]);
-            const auto rep = detail::decode_count(f[2]);
-            if (!point || !rep) break;
-            TaskRow row{{*point, *rep}, {}};
-            row.values.reserve(out.manifest.values);
-            bool ok = true;
-            for (std::size_t k = 3; k < f.size() && ok; ++k) {
-                const auto v = detail::decode(f[k]);
-                ok = v.has_value();
-                if (ok) row.values.push_back(*v);
-            }
-            if (!ok) break;
-            if (seen.insert(row.task).second) out.rows.push_back(std::move(row));
-        }
         pos = nl + 1;
         out.valid_bytes = pos;
+        if (line_no == 1) {
+            if (!fields || fields->size() != 7 || (*fields)[0] != detail::kMagic)
+                throw detail::journal_error(path, "is not a qosim sweep journal");
+            detail::read_manifest(path, *fields, out.manifest);
+            continue;
+        }
+        // A damaged line (every line has its own checksum) is skipped: its task runs again.
+        if (!fields || !detail::read_record(*fields, out, seen)) ++out.dropped_lines;
     }
     if (line_no == 0) throw detail::journal_error(path, "is empty (not a qosim sweep journal)");
     out.dropped_bytes = text.size() - out.valid_bytes;
@@ -237,6 +255,10 @@ void JournalWriter::append(const TaskRow& row) {
         body += detail::encode(v);
     }
     write_all(detail::seal(body));
+}
+
+void JournalWriter::append_replications(std::size_t replications) {
+    write_all(detail::seal(cat({"n,", std::to_string(replications)})));
 }
 
 void JournalWriter::append(const PointFailure& failure) {

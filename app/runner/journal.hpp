@@ -37,12 +37,17 @@ struct JournalContents {
     Manifest manifest;
     std::vector<TaskRow> rows;           ///< in file order; a (point, replication) at most once
     std::vector<PointFailure> failures;  ///< in file order
-    std::size_t valid_bytes = 0;         ///< the prefix of whole, checksummed lines
-    std::size_t dropped_bytes = 0;       ///< after it: a torn last line
+    /// The replications per point of the latest run that wrote to the journal (its
+    /// `--reps`), so that a plain `--resume` continues with the same count.
+    std::optional<std::size_t> replications;
+    std::size_t valid_bytes = 0;    ///< the prefix of whole lines (newline-terminated)
+    std::size_t dropped_bytes = 0;  ///< after it: a torn last line, cut off on append
+    std::size_t dropped_lines = 0;  ///< whole lines with a bad checksum or form, skipped
 };
 
-/// Reads `path`. Throws std::runtime_error naming the file and line when the file is not a
-/// qosim journal; a damaged tail (torn line, bad checksum) is reported, not thrown.
+/// Reads `path`. Throws std::runtime_error naming the file when it is not a qosim journal
+/// (no whole, checksummed manifest line); damaged lines and a torn tail are counted, not
+/// thrown: their tasks simply run again.
 JournalContents read_journal(const std::filesystem::path& path);
 
 /// Appends rows to a journal. Each row is one line with its own checksum, written by one
@@ -64,6 +69,8 @@ public:
 
     /// Appends one row; throws std::runtime_error (disk full, ...) naming the file.
     void append(const TaskRow& row);
+    /// Records the replications per point this run works to (read back on --resume).
+    void append_replications(std::size_t replications);
     /// Appends the record of a failed task (its message hex-encoded: any bytes survive).
     void append(const PointFailure& failure);
 

@@ -2,6 +2,7 @@
 #include "app/runner/mpi_tasks.hpp"
 
 #include <cstdlib>
+#include <exception>
 #include <stdexcept>
 #include <string_view>
 
@@ -75,6 +76,7 @@ WhatIfOutcome mpi_dispatch(const std::vector<Task>& tasks, const WhatIfOptions& 
     std::size_t finished = 0;
     int active = world.size - 1;
     bool interrupted = false;
+    std::exception_ptr error;
     std::vector<double> buffer;
     if (options.on_progress) options.on_progress(0, tasks.size());
     while (active > 0) {
@@ -90,7 +92,13 @@ WhatIfOutcome mpi_dispatch(const std::vector<Task>& tasks, const WhatIfOptions& 
             TaskRow r{
                 {static_cast<std::size_t>(buffer.at(0)), static_cast<std::size_t>(buffer.at(1))},
                 std::vector<double>(buffer.begin() + 2, buffer.end())};
-            if (options.on_row) options.on_row(r);
+            if (options.on_row && !error) {
+                try {
+                    options.on_row(r);  // the journal: a full disk throws
+                } catch (...) {
+                    error = std::current_exception();  // stop handing out, then rethrow
+                }
+            }
             rows.push_back(std::move(r));
             ++finished;
         } else if (status.MPI_TAG == Tag::failure) {
@@ -113,7 +121,7 @@ WhatIfOutcome mpi_dispatch(const std::vector<Task>& tasks, const WhatIfOptions& 
         if (options.on_progress) options.on_progress(finished, tasks.size());
         if (options.stop != nullptr && options.stop->load() && next < tasks.size())
             interrupted = true;
-        if (next < tasks.size() && !interrupted) {
+        if (next < tasks.size() && !interrupted && !error) {
             const unsigned long long t[2] = {tasks[next].point, tasks[next].replication};
             ++next;
             MPI_Send(t, 2, MPI_UNSIGNED_LONG_LONG, source, Tag::task, MPI_COMM_WORLD);
@@ -123,6 +131,8 @@ WhatIfOutcome mpi_dispatch(const std::vector<Task>& tasks, const WhatIfOptions& 
             --active;
         }
     }
+    // Every worker has been told to stop; only now may an error leave rank 0.
+    if (error) std::rethrow_exception(error);
     return collect_outcome(std::move(rows), std::move(failures), interrupted);
 }
 

@@ -45,7 +45,9 @@ private:
 
 /// Rank 0: runs `tasks` on the other ranks, one task per request, and returns what
 /// run_tasks would (rows sorted by task, the lowest failure per point). `options.on_row` is
-/// called on rank 0 for each row as it arrives; `options.stop` stops handing out tasks.
+/// called on rank 0 for each row as it arrives; `options.stop` stops handing out tasks. Every
+/// worker has been sent `stop` when this returns or throws (an exception of on_row is
+/// rethrown only after that), so it must be called once per MPI session.
 WhatIfOutcome mpi_dispatch(const std::vector<Task>& tasks, const WhatIfOptions& options,
                            const MpiWorld& world);
 

@@ -28,9 +28,12 @@ namespace detail {
 struct LoadedPoint {
     std::once_flag once;
     std::shared_ptr<const models::Scenario> scenario;
-    std::string error;                ///< non-empty: the point does not load
-    std::atomic<bool> failed{false};  ///< a replication of the point failed
-    std::size_t remaining;            ///< tasks of this point not yet finished
+    std::string error;  ///< non-empty: the point does not load
+    /// The lowest replication of the point that failed so far (none: SIZE_MAX). Only higher
+    /// replications are skipped, so the lowest failing one always runs and is the one
+    /// reported, whatever the thread count.
+    std::atomic<std::size_t> failed_replication{static_cast<std::size_t>(-1)};
+    std::size_t remaining;  ///< tasks of this point not yet finished
 };
 
 /// The points in play, each loaded once; without keep_loaded dropped when its last task of
@@ -130,14 +133,19 @@ WhatIfOutcome run_tasks(PointScenarios& scenarios, const std::vector<Task>& task
             const auto slot = cache.acquire(task.point);
             std::optional<TaskRow> row;
             std::string error = slot->error;
-            if (error.empty() && !slot->failed.load()) {
+            if (error.empty() && task.replication < slot->failed_replication.load()) {
                 try {
                     const models::Scenario& sc = *slot->scenario;
                     row = TaskRow{task, row_values(models::run_replication(sc, task.replication,
                                                                            sc.run.seed, {}))};
                 } catch (const std::exception& e) {
                     error = e.what();
-                    slot->failed.store(true);  // the point's other tasks are skipped
+                    // Higher replications of the point are skipped from now on.
+                    auto seen = slot->failed_replication.load();
+                    while (
+                        task.replication < seen &&
+                        !slot->failed_replication.compare_exchange_weak(seen, task.replication)) {
+                    }
                 }
             }
             cache.release(task.point);
@@ -145,7 +153,7 @@ WhatIfOutcome run_tasks(PointScenarios& scenarios, const std::vector<Task>& task
                 errors[i] = std::move(error);
                 return;
             }
-            if (!row) return;  // skipped: another replication of this point failed
+            if (!row) return;  // skipped: a lower replication of this point failed
             if (options.on_row) {
                 const std::lock_guard lock(row_mutex);
                 options.on_row(*row);  // may throw (disk full): run_indexed rethrows it
