@@ -1,10 +1,12 @@
 // A sweep across MPI ranks: rank 0 hands out one task per request and keeps every result.
 #include "app/runner/mpi_tasks.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 
 #if QOSIM_HAVE_MPI
 #include <mpi.h>
@@ -80,8 +82,15 @@ WhatIfOutcome mpi_dispatch(const std::vector<Task>& tasks, const WhatIfOptions& 
     std::vector<double> buffer;
     if (options.on_progress) options.on_progress(0, tasks.size());
     while (active > 0) {
+        // Wait for a worker without spinning: Open MPI's blocking probe polls at full speed,
+        // which on a small machine takes a core from the workers.
         MPI_Status status;
-        MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+        int arrived = 0;
+        while (true) {
+            MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status);
+            if (arrived != 0) break;
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
         const int source = status.MPI_SOURCE;
         if (status.MPI_TAG == Tag::row) {
             int count = 0;
