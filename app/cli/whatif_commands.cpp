@@ -701,7 +701,9 @@ std::vector<models::SelectionConstraint> target_constraints(
                 throw UsageError(cat({"--select: the target ", t.metric,
                                       upper ? " <= " : " >= ", format_number(bound),
                                       " leaves no tolerance (docs/"
-                                      "selection.md); use a limit a little inside it, e.g. ",
+                                      "selection.md): no number of replications can tell "
+                                      "a mean of exactly that limit from one just past it; "
+                                      "use a limit just off it, e.g. ",
                                       upper ? "{max: 0.001}" : "{min: 0.999}"}));
             out.push_back({t.metric, bound, upper, eps});
             metric_index.push_back(k);
@@ -760,8 +762,26 @@ int compare_command(const CompareOptions& opt) {
     std::optional<models::SelectionResult> selection;
     std::vector<std::string> reasons;
 
-    if (!opt.select) {
-        const auto reps = static_cast<std::size_t>(std::max(1, base.run.replications));
+    std::vector<std::size_t> constraint_metric;  // --select: the targets' metrics
+    std::vector<models::SelectionConstraint> constraints;
+    if (opt.select) {
+        constraints = target_constraints(base, constraint_metric);  // a bad target: exit 2
+        if (!opt.delta || !(*opt.delta > 0.0) || !std::isfinite(*opt.delta))
+            throw UsageError(
+                cat({"--select needs --delta D > 0: the smallest difference in ", opt.objective,
+                     " (", unit_words(base, metrics[objective].unit), ") worth telling apart"}));
+        if (opt.max_reps < static_cast<std::size_t>(std::max(2, base.run.replications)))
+            throw UsageError(cat({"--max-reps ", std::to_string(opt.max_reps),
+                                  " is below the first stage's replications (--reps or "
+                                  "run.replications: ",
+                                  std::to_string(base.run.replications), ")"}));
+    }
+
+    // Every variant's first replications (all of them without --select; the first stage of
+    // the selection with it). A variant that fails is named and left out; the others go on.
+    {
+        const auto reps =
+            static_cast<std::size_t>(std::max(opt.select ? 2 : 1, base.run.replications));
         ProgressBar bar(std::cerr, show_progress, "tasks");
         WhatIfOptions wo;
         wo.jobs = opt.jobs;
@@ -777,41 +797,12 @@ int compare_command(const CompareOptions& opt) {
         }
         rows = std::move(outcome.rows);
         failures = std::move(outcome.failures);
-    } else {
-        if (!opt.delta || !(*opt.delta > 0.0) || !std::isfinite(*opt.delta))
-            throw UsageError(
-                cat({"--select needs --delta D > 0: the smallest difference in ", opt.objective,
-                     " (", unit_words(base, metrics[objective].unit), ") worth telling apart"}));
-        if (opt.max_reps < static_cast<std::size_t>(std::max(2, base.run.replications)))
-            throw UsageError(cat({"--max-reps ", std::to_string(opt.max_reps),
-                                  " is below the first stage's replications (--reps or "
-                                  "run.replications: ",
-                                  std::to_string(base.run.replications), ")"}));
-        std::vector<std::size_t> constraint_metric;
-        const auto constraints = target_constraints(base, constraint_metric);
+    }
+    if (opt.select) {
         models::SelectionOptions so;
         so.delta = *opt.delta;
         so.n0 = static_cast<std::size_t>(std::max(2, base.run.replications));
         so.max_reps = opt.max_reps;
-
-        // The first stage runs like a plain compare: a variant that fails there is named and
-        // left out of the selection, and the others go on.
-        {
-            ProgressBar bar(std::cerr, show_progress, "tasks");
-            WhatIfOptions wo;
-            wo.jobs = opt.jobs;
-            wo.stop = &InterruptGuard::stop_flag();
-            wo.on_progress = [&bar](std::size_t d, std::size_t t) { bar.update(d, t); };
-            WhatIfOutcome first = run_tasks(scenarios, plan_tasks(points.size(), so.n0, {}), wo);
-            bar.finish();
-            if (first.interrupted) {
-                std::cerr << "qosim: interrupted: nothing written (a selection stopped "
-                             "half-way decides nothing; run it again)\n";
-                return kExitInterrupted;
-            }
-            rows = std::move(first.rows);
-            failures = std::move(first.failures);
-        }
         std::vector<std::size_t> in_play;  // selection system index -> point
         for (std::size_t p = 0; p < points.size(); ++p)
             if (std::none_of(failures.begin(), failures.end(),
