@@ -145,16 +145,6 @@ std::string unit_words(const models::Scenario& sc, std::string_view unit) {
 
 bool stderr_is_terminal() { return ::isatty(::fileno(stderr)) == 1; }
 
-/// Keeps the lowest failing task of each point.
-std::vector<PointFailure> lowest_failures(std::vector<PointFailure> failures) {
-    std::sort(failures.begin(), failures.end(),
-              [](const PointFailure& a, const PointFailure& b) { return a.task < b.task; });
-    std::vector<PointFailure> out;
-    for (auto& f : failures)
-        if (out.empty() || out.back().task.point != f.task.point) out.push_back(std::move(f));
-    return out;
-}
-
 /// The sweep's tasks: point-major, replications 0..reps-1; with a shard only task i of that
 /// order when i mod N == K - 1 (round-robin, so every slice gets every kind of point).
 std::vector<Task> plan_tasks(std::size_t points, std::size_t reps,
@@ -169,19 +159,15 @@ std::vector<Task> plan_tasks(std::size_t points, std::size_t reps,
 }
 
 /// Writes sweep.csv, sweep_summary.csv and run_info.csv into `dir` from the rows of every
-/// task: the one place a sweep's final files are made, for a plain run, a resume and a
-/// merge alike, so they are byte-identical.
+/// task (as collect_outcome leaves them: sorted, the lowest failure per point, no rows of a
+/// failed point): the one place a sweep's final files are made, for a plain run, a resume
+/// and a merge alike, so they are byte-identical.
 std::vector<fs::path> write_sweep_outputs(const fs::path& dir, const models::Scenario& base,
                                           const models::SweepDesign& design,
-                                          std::vector<TaskRow> rows,
-                                          const std::vector<PointFailure>& failures,
-                                          const std::string& objective,
+                                          const WhatIfOutcome& all, const std::string& objective,
                                           std::vector<PointSummary>& summaries) {
-    std::set<std::size_t> failed;
-    for (const auto& f : failures) failed.insert(f.task.point);
-    std::erase_if(rows, [&](const TaskRow& r) { return failed.contains(r.task.point); });
-    std::sort(rows.begin(), rows.end(),
-              [](const TaskRow& a, const TaskRow& b) { return a.task < b.task; });
+    const auto& rows = all.rows;
+    const auto& failures = all.failures;
     summaries = summarize_points(base, design.points.size(), rows, failures, objective);
 
     RunOutcome outcome;
@@ -434,22 +420,20 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
     const std::size_t ran = outcome.rows.size();
     for (auto& r : outcome.rows) rows.push_back(std::move(r));
     for (auto& f : outcome.failures) failures.push_back(std::move(f));
-    failures = lowest_failures(std::move(failures));
+    const WhatIfOutcome all = collect_outcome(std::move(rows), std::move(failures), false);
 
     if (outcome.interrupted) {
-        std::cerr << "qosim: interrupted: " << rows.size() << " of " << planned.size()
+        std::cerr << "qosim: interrupted: " << done.size() + ran << " of " << planned.size()
                   << " tasks are finished and kept in " << jpath.string()
                   << "; finish with the same command plus --resume\n";
         return kExitInterrupted;
     }
-    for (const auto& f : failures)
+    for (const auto& f : all.failures)
         std::cerr << "qosim: point " << f.task.point << " ("
                   << describe_point(*design, f.task.point) << ") failed at replication "
                   << f.task.replication << ": " << f.message << "\n";
 
     if (shard) {
-        std::sort(rows.begin(), rows.end(),
-                  [](const TaskRow& a, const TaskRow& b) { return a.task < b.task; });
         RunOutcome ro;
         ro.warmup_auto = base.run.warmup_auto;
         std::string info = run_info_csv(base, ro);
@@ -459,21 +443,20 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
             .end_row();
         extra.text("shard_tasks").count(static_cast<double>(planned.size())).end_row();
         extra.text("objective").text(opt.objective).end_row();
-        write_file_atomic(dir / "sweep.csv", sweep_csv(base, *design, rows));
+        write_file_atomic(dir / "sweep.csv", sweep_csv(base, *design, all.rows));
         write_file_atomic(dir / "run_info.csv", info + extra.str());
         std::cout << "shard " << shard->index << "/" << shard->count << ": " << planned.size()
                   << " tasks of " << n_points * reps << " finished in " << dir.string() << " ("
                   << ran << " run now, " << fixed(seconds, 1)
                   << " s); join all shards with: qosim merge DIR... --out DIR\n"
                   << std::flush;
-        return failures.empty() ? kExitOk : kExitError;
+        return all.failures.empty() ? kExitOk : kExitError;
     }
 
     std::vector<PointSummary> summaries;
-    const auto files = write_sweep_outputs(dir, base, *design, std::move(rows), failures,
-                                           opt.objective, summaries);
+    const auto files = write_sweep_outputs(dir, base, *design, all, opt.objective, summaries);
     print_sweep_report(base, *design, summaries, reps, opt.objective, files, seconds, ran);
-    return failures.empty() ? kExitOk : kExitError;
+    return all.failures.empty() ? kExitOk : kExitError;
 }
 
 }  // namespace
@@ -558,9 +541,9 @@ int merge_command(const MergeOptions& opt) {
         for (auto& f : s.journal.failures)
             if (f.task.replication < reps) failures.push_back(std::move(f));
     }
-    failures = lowest_failures(std::move(failures));
+    const WhatIfOutcome all = collect_outcome(std::move(rows), std::move(failures), false);
     std::set<std::size_t> failed;
-    for (const auto& f : failures) failed.insert(f.task.point);
+    for (const auto& f : all.failures) failed.insert(f.task.point);
     std::size_t missing = 0;
     for (const Task& t : plan_tasks(design->points.size(), reps, std::nullopt))
         if (!have.contains(t) && !failed.contains(t.point)) ++missing;
@@ -573,15 +556,13 @@ int merge_command(const MergeOptions& opt) {
     for (const auto& s : shards)
         if (run_info_value(s.dir / "run_info.csv", "objective").value_or("cost_per_order") !=
             objective)
-            throw UsageError(cat({"merge: ", s.dir.string(),
-                                  " was run with another --objective "
-                                  "than ",
-                                  shards.front().dir.string(), " (", objective, ")"}));
+            throw UsageError(
+                cat({"merge: ", s.dir.string(), " was run with another --objective than ",
+                     shards.front().dir.string(), " (", objective, ")"}));
     std::vector<PointSummary> summaries;
-    const auto files = write_sweep_outputs(opt.out, base, *design, std::move(rows), failures,
-                                           objective, summaries);
+    const auto files = write_sweep_outputs(opt.out, base, *design, all, objective, summaries);
     if (!opt.quiet) print_sweep_report(base, *design, summaries, reps, objective, files, 0.0, 0);
-    return failures.empty() ? kExitOk : kExitError;
+    return all.failures.empty() ? kExitOk : kExitError;
 }
 
 }  // namespace qosim::app::detail
