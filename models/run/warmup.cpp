@@ -8,6 +8,8 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include "sim/statistics.hpp"
+
 namespace qosim::models {
 
 void LeadTimeBatches::add(double t, double x) {
@@ -52,18 +54,14 @@ double mser5_warmup(const std::vector<std::pair<double, double>>& batches) {
 }
 
 double warmup_from_pilot_cuts(const std::vector<double>& cuts, double horizon) {
-    if (cuts.empty()) return 0.0;
-    const double largest = *std::max_element(cuts.begin(), cuts.end());
+    sim::Tally tally;
+    for (const double c : cuts) tally.add(c);
+    const double largest = tally.max();  // 0 without pilots
     if (!(largest > 0.0) || cuts.size() < 2) return std::max(0.0, largest);
     const auto n = static_cast<double>(cuts.size());
-    double mean = 0.0;
-    for (const double c : cuts) mean += c;
-    mean /= n;
-    double ss = 0.0;
-    for (const double c : cuts) ss += (c - mean) * (c - mean);
-    const double sd = std::sqrt(ss / (n - 1.0));
     const boost::math::students_t t(n - 1.0);
-    const double bound = mean + boost::math::quantile(t, 0.95) * sd * std::sqrt(1.0 + 1.0 / n);
+    const double bound =
+        tally.mean() + boost::math::quantile(t, 0.95) * tally.sd() * std::sqrt(1.0 + 1.0 / n);
     const double cap = horizon > 0.0 ? 0.5 * horizon : std::numeric_limits<double>::infinity();
     return std::max(largest, std::min(bound, cap));
 }
