@@ -14,14 +14,17 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "models/engine/ring.hpp"
 #include "sim/distribution.hpp"
 #include "sim/random.hpp"
 #include "sim/statistics.hpp"
 
 namespace {
 
+using qosim::models::detail::Ring;
 using qosim::sim::Distribution;
 using qosim::sim::QuantileSketch;
 using qosim::sim::RandomStream;
@@ -82,39 +85,11 @@ private:
     unsigned long long seq_ = 0;
 };
 
-/// A FIFO of arrival times that grows to its high-water mark (a ring buffer).
-class Fifo {
-public:
-    [[nodiscard]] bool empty() const { return size_ == 0; }
-    [[nodiscard]] std::size_t size() const { return size_; }
-    void push(double created, double entered) {
-        if (size_ == buf_.size()) grow();
-        buf_[(head_ + size_) & (buf_.size() - 1)] = {created, entered};
-        ++size_;
-    }
-    std::pair<double, double> pop() {
-        const auto v = buf_[head_];
-        head_ = (head_ + 1) & (buf_.size() - 1);
-        --size_;
-        return v;
-    }
-
-private:
-    void grow() {
-        std::vector<std::pair<double, double>> b(buf_.empty() ? 64 : 2 * buf_.size());
-        for (std::size_t i = 0; i < size_; ++i) b[i] = buf_[(head_ + i) & (buf_.size() - 1)];
-        buf_.swap(b);
-        head_ = 0;
-    }
-    std::vector<std::pair<double, double>> buf_;
-    std::size_t head_ = 0, size_ = 0;
-};
-
 struct Station {
     Distribution service;
     RandomStream rng;
-    Fifo queue;              // waiting: (created, entered this station)
-    double in_service = -1;  // created time of the unit in service; < 0 when idle
+    Ring<std::pair<double, double>> queue;  // waiting: (created, entered this station)
+    double in_service = -1;                 // created time of the unit in service; < 0 when idle
     TimeWeighted queue_len;
     TimeWeighted busy;
     Tally wait;
@@ -179,7 +154,7 @@ int main(int argc, char** argv) {
             s.busy.update(now, 1);
             heap.push(now + s.service.sample(s.rng), static_cast<unsigned>(k + 1));
         } else {
-            s.queue.push(created_at, now);
+            s.queue.push({created_at, now});
             s.queue_len.update(now, static_cast<double>(s.queue.size()));
         }
     };
