@@ -1,6 +1,7 @@
 // The future event set: a 4-ary min-heap of small plain entries, ordered by (time, seq).
 #pragma once
 
+#include <bit>
 #include <cassert>
 #include <cstdint>
 #include <vector>
@@ -35,7 +36,7 @@ class EventQueue {
 public:
     /// Schedules a one-shot event at `t` (t must not precede the last popped time).
     void schedule(Time t, std::uint32_t handler, std::uint32_t token) {
-        push(Entry{Event{t.value(), next_seq_++, handler, token}, kNoTimer, 0});
+        push(Entry{make_key(t, next_seq_++), handler, token, kNoTimer, 0});
     }
 
     /// Creates a timer slot owned by the caller; initially unarmed.
@@ -47,7 +48,7 @@ public:
     /// Arms `timer` to fire at `t`, cancelling any earlier arming of the same timer.
     void arm(TimerId timer, Time t, std::uint32_t handler, std::uint32_t token) {
         const std::uint32_t gen = ++timer_gen_[timer];
-        push(Entry{Event{t.value(), next_seq_++, handler, token}, timer, gen});
+        push(Entry{make_key(t, next_seq_++), handler, token, timer, gen});
     }
 
     /// Cancels the pending arming of `timer`, if any.
@@ -58,7 +59,7 @@ public:
 
     /// Time of the earliest stored entry (may be a cancelled one); infinity when empty.
     [[nodiscard]] Time peek_time() const {
-        return heap_.empty() ? Time::infinity() : Time(heap_.front().ev.time);
+        return heap_.empty() ? Time::infinity() : Time(time_of(heap_.front().key));
     }
 
     /// Removes the earliest live event into `out`; false when none is left.
@@ -67,7 +68,8 @@ public:
             const Entry top = heap_.front();
             remove_top();
             if (top.timer != kNoTimer && timer_gen_[top.timer] != top.gen) continue;  // stale
-            out = top.ev;
+            out = Event{time_of(top.key), static_cast<std::uint64_t>(top.key), top.handler,
+                        top.token};
             return true;
         }
         return false;
@@ -87,18 +89,30 @@ private:
     static constexpr std::uint32_t kNoTimer = 0xFFFFFFFFu;
     static constexpr std::size_t kArity = 4;
 
+    // An event as stored: the time as its bit pattern, which for times >= +0 orders like the
+    // time itself, so (time, seq) is one 128-bit unsigned key (time bits high, seq low) and a
+    // comparison is a compare and a subtract-with-borrow, no branch.
+    __extension__ using Key = unsigned __int128;  // GCC and Clang; __extension__: -Wpedantic
     struct Entry {
-        Event ev;
+        Key key;
+        std::uint32_t handler;
+        std::uint32_t token;
         std::uint32_t timer;
         std::uint32_t gen;
     };
+    static_assert(sizeof(Entry) == 32);
 
-    static bool before(const Entry& a, const Entry& b) {
-        return a.ev.time < b.ev.time || (a.ev.time == b.ev.time && a.ev.seq < b.ev.seq);
+    static Key make_key(Time t, std::uint64_t seq) {
+        assert(t.value() >= 0.0);  // also rejects NaN; + 0.0 turns -0 into +0
+        return (Key{std::bit_cast<std::uint64_t>(t.value() + 0.0)} << 64) | seq;
+    }
+    static double time_of(Key k) {
+        return std::bit_cast<double>(static_cast<std::uint64_t>(k >> 64));
     }
 
+    static bool before(const Entry& a, const Entry& b) { return a.key < b.key; }
+
     void push(const Entry& e) {
-        assert(heap_.empty() || e.ev.time == e.ev.time);  // no NaN times
         std::size_t i = heap_.size();
         heap_.push_back(e);
         while (i > 0) {
@@ -110,24 +124,38 @@ private:
         heap_[i] = e;
     }
 
+    // Bottom-up removal (Wegener 1993): the hole left by the top walks down to a leaf along
+    // the smallest children, picked by a branch-free tournament, and the last entry sifts up
+    // from there; it usually belongs near the bottom, so this saves a comparison per level.
     void remove_top() {
         const Entry last = heap_.back();
         heap_.pop_back();
         const std::size_t n = heap_.size();
         if (n == 0) return;
+        Entry* h = heap_.data();
         std::size_t i = 0;
         for (;;) {
             const std::size_t first = i * kArity + 1;
             if (first >= n) break;
             std::size_t best = first;
-            const std::size_t end = first + kArity < n ? first + kArity : n;
-            for (std::size_t c = first + 1; c < end; ++c)
-                if (before(heap_[c], heap_[best])) best = c;
-            if (!before(heap_[best], last)) break;
-            heap_[i] = heap_[best];
+            if (first + kArity <= n) {
+                const std::size_t a = first + before(h[first + 1], h[first]);
+                const std::size_t b = first + 2 + before(h[first + 3], h[first + 2]);
+                best = before(h[b], h[a]) ? b : a;
+            } else {
+                for (std::size_t c = first + 1; c < n; ++c)
+                    if (before(h[c], h[best])) best = c;
+            }
+            h[i] = h[best];
             i = best;
         }
-        heap_[i] = last;
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / kArity;
+            if (!before(last, h[parent])) break;
+            h[i] = h[parent];
+            i = parent;
+        }
+        h[i] = last;
     }
 
     std::vector<Entry> heap_;
