@@ -1,9 +1,10 @@
-// Tally (Welford/Chan), TimeWeighted and QuantileSketch (log-bucketed, DDSketch-style).
+// Tally (Welford/Chan), TimeWeighted and QuantileSketch (bucketed by the bits of the double).
 #include "sim/statistics.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -72,9 +73,6 @@ double TimeWeighted::mean(double t_end) const {
 
 namespace {
 
-// Bucket keys are clamped to this range before the cast to int32 (x = inf, or tiny alpha).
-constexpr double kMaxKey = 1 << 30;
-
 /// Shortest round-trip, locale-independent text of `x`.
 std::string format_number(double x) {
     char buf[32];
@@ -82,37 +80,48 @@ std::string format_number(double x) {
     return std::string(buf, res.ptr);
 }
 
+constexpr int kDoubleMantissaBits = 52;
+
 }  // namespace
 
 QuantileSketch::QuantileSketch(double alpha, double min_value)
-    : alpha_(alpha), gamma_(0.0), inv_log_gamma_(0.0), min_value_(min_value) {
+    : alpha_(alpha), min_value_(min_value) {
     if (!(alpha > 0.0 && alpha < 1.0))
         throw std::invalid_argument("alpha must be in (0, 1), got " + format_number(alpha));
-    if (!(min_value > 0.0 && std::isfinite(min_value)))
-        throw std::invalid_argument("min_value must be > 0, got " + format_number(min_value));
-    gamma_ = (1.0 + alpha) / (1.0 - alpha);
-    inv_log_gamma_ = 1.0 / std::log(gamma_);
+    if (!(min_value >= std::numeric_limits<double>::min() && std::isfinite(min_value)))
+        throw std::invalid_argument("min_value must be a normal number > 0, got " +
+                                    format_number(min_value));
+    // The narrowest bucket width that keeps the bound: 1 + 2^-M <= gamma. With all 52 bits
+    // a bucket holds one double and the sketch is exact.
+    const double gamma = (1.0 + alpha) / (1.0 - alpha);
+    while (mantissa_bits_ < kDoubleMantissaBits && 1.0 + std::ldexp(1.0, -mantissa_bits_) > gamma)
+        ++mantissa_bits_;
+    shift_ = kDoubleMantissaBits - mantissa_bits_;
 }
 
-// Bucket k holds (gamma^(k-1), gamma^k]: k = ceil(ln x / ln gamma).
-void QuantileSketch::add(double x) {
-    ++n_;
-    if (!(x >= min_value_)) {  // also negatives and NaN
-        ++zero_count_;
-        return;
-    }
-    const double k = std::clamp(std::ceil(std::log(x) * inv_log_gamma_), -kMaxKey, kMaxKey);
-    const auto key = static_cast<std::int32_t>(k);
+void QuantileSketch::add_outside(std::int64_t key) {
     if (counts_.empty()) {
         offset_ = key;
         counts_.push_back(0);
     } else if (key < offset_) {
         counts_.insert(counts_.begin(), static_cast<std::size_t>(offset_ - key), 0);
         offset_ = key;
-    } else if (key - offset_ >= static_cast<std::int32_t>(counts_.size())) {
+    } else {
         counts_.resize(static_cast<std::size_t>(key - offset_) + 1, 0);
     }
     ++counts_[static_cast<std::size_t>(key - offset_)];
+}
+
+// Bucket [lo, hi) with lo = 2^e (1 + j/2^M), hi = 2^e (1 + (j+1)/2^M): its representative
+// 2 lo hi/(lo + hi) = lo * 2 (2^M + j + 1) / (2 (2^M + j) + 1), written so nothing overflows
+// before the final product. The bucket of +infinity reports infinity.
+double QuantileSketch::representative(std::int64_t key) const {
+    const double lo = std::bit_cast<double>(static_cast<std::uint64_t>(key) << shift_);
+    if (!std::isfinite(lo) || shift_ == 0) return lo;  // infinity; one double per bucket
+    const std::int64_t one = std::int64_t{1} << mantissa_bits_;
+    const double j = static_cast<double>(key & (one - 1));
+    const double m = static_cast<double>(one);
+    return lo * (2.0 * (m + j + 1.0) / (2.0 * (m + j) + 1.0));
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
@@ -128,10 +137,10 @@ void QuantileSketch::merge(const QuantileSketch& other) {
         counts_ = other.counts_;
         return;
     }
-    const std::int32_t lo = std::min(offset_, other.offset_);
-    const std::int32_t hi =
-        std::max(offset_ + static_cast<std::int32_t>(counts_.size()),
-                 other.offset_ + static_cast<std::int32_t>(other.counts_.size()));
+    const std::int64_t lo = std::min(offset_, other.offset_);
+    const std::int64_t hi =
+        std::max(offset_ + static_cast<std::int64_t>(counts_.size()),
+                 other.offset_ + static_cast<std::int64_t>(other.counts_.size()));
     if (lo < offset_) counts_.insert(counts_.begin(), static_cast<std::size_t>(offset_ - lo), 0);
     offset_ = lo;
     counts_.resize(static_cast<std::size_t>(hi - lo), 0);
@@ -159,15 +168,10 @@ double QuantileSketch::quantile(double q) const {
     if (seen >= r) return 0.0;
     for (std::size_t i = 0; i < counts_.size(); ++i) {
         seen += counts_[i];
-        if (seen >= r) {
-            const double key = static_cast<double>(offset_) + static_cast<double>(i);
-            return 2.0 * std::pow(gamma_, key) / (gamma_ + 1.0);
-        }
+        if (seen >= r) return representative(offset_ + static_cast<std::int64_t>(i));
     }
-    return 2.0 *
-           std::pow(gamma_,
-                    static_cast<double>(offset_) + static_cast<double>(counts_.size()) - 1.0) /
-           (gamma_ + 1.0);  // unreachable: counts sum to n - zero_count
+    // unreachable: counts sum to n - zero_count
+    return representative(offset_ + static_cast<std::int64_t>(counts_.size()) - 1);
 }
 
 }  // namespace qosim::sim

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -160,7 +161,7 @@ TEST_CASE("QuantileSketch meets its relative-error bound", "[statistics]") {
     std::vector<double> sorted = xs;
     std::sort(sorted.begin(), sorted.end());
 
-    for (const double alpha : {0.005, 0.01, 0.05}) {
+    for (const double alpha : {0.001, 0.005, 0.01, 0.05}) {
         QuantileSketch s(alpha);
         for (double x : xs) s.add(x);
         CHECK(s.count() == xs.size());
@@ -170,7 +171,7 @@ TEST_CASE("QuantileSketch meets its relative-error bound", "[statistics]") {
             INFO("alpha " << alpha << " q " << q);
             const double exact = exact_quantile(sorted, q);
             const double v = s.quantile(q);
-            // The bound, with 1e-12 relative slack for rounding in log/pow.
+            // The bound, with 1e-12 relative slack for rounding in the representative.
             CHECK(std::abs(v - exact) <= alpha * exact * (1 + 1e-12));
             CHECK(v >= previous);  // monotone in q
             previous = v;
@@ -238,22 +239,57 @@ TEST_CASE("QuantileSketch merge equals a single sketch of all data", "[statistic
 }
 
 TEST_CASE("QuantileSketch memory stays bounded", "[statistics]") {
-    // 10^6 observations log-uniform over nine decades [1e-3, 1e6]: the number of buckets is
-    // about ln(1e9)/ln(gamma) ~ 2,073 at alpha = 0.005, whatever the number of observations.
+    // 10^6 observations log-uniform over nine decades [1e-3, 1e6]: at alpha = 0.005 a bucket
+    // keeps M = 7 mantissa bits, so 2^7 buckets per doubling: log2(1e9) * 128 ~ 3,827,
+    // whatever the number of observations.
     QuantileSketch s;
+    CHECK(s.mantissa_bits() == 7);
     RandomStream rng(5, 0, "sketch", "memory");
     for (int i = 0; i < 1000000; ++i) s.add(std::pow(10.0, 9.0 * rng.uniform01() - 3.0));
-    const double gamma = (1 + 0.005) / (1 - 0.005);
-    const double expected = std::log(1e9) / std::log(gamma);
+    const double expected = std::log2(1e9) * 128;
     CHECK(s.count() == 1000000);
     CHECK(static_cast<double>(s.bucket_count()) <= std::ceil(expected) + 1);
     CHECK(static_cast<double>(s.bucket_count()) >= expected - 10);  // it really spans them
     CHECK(s.bucket_count() < 5000);
 }
 
+TEST_CASE("QuantileSketch keeps the bound at bucket edges and extremes", "[statistics]") {
+    // M is the narrowest width with 1 + 2^-M <= (1+alpha)/(1-alpha).
+    CHECK(QuantileSketch(0.001).mantissa_bits() == 9);
+    CHECK(QuantileSketch(0.05).mantissa_bits() == 4);
+    CHECK(QuantileSketch(1e-17).mantissa_bits() == 52);  // one double per bucket: exact
+    // Both ends of a bucket, powers of two and the doubles next to them, one at a time.
+    for (const double alpha : {0.001, 0.005, 0.05}) {
+        for (const double base : {1.0, 3.0, 1e-6, 1e6, 1e300}) {
+            const double below = std::nextafter(base, 0.0);
+            const double above = std::nextafter(base, 2 * base);
+            for (const double x : {base, below, above, base * 1.5, base * 1.999}) {
+                QuantileSketch s(alpha);
+                s.add(x);
+                INFO("alpha " << alpha << " x " << x);
+                CHECK(std::abs(s.quantile(0.5) - x) <= alpha * x * (1 + 1e-12));
+            }
+        }
+    }
+    QuantileSketch exact(1e-17);
+    exact.add(0.1);
+    CHECK(exact.quantile(1.0) == 0.1);
+    // Infinity and the largest double stay bounded in memory (no counter per possible key
+    // between them and the rest): 2^9 counters per doubling between 1e-9 and infinity.
+    QuantileSketch wide(0.001);
+    wide.add(1e-9);
+    wide.add(std::numeric_limits<double>::max());
+    wide.add(std::numeric_limits<double>::infinity());
+    CHECK(wide.bucket_count() < 600000);
+    CHECK(wide.quantile(1.0) == std::numeric_limits<double>::infinity());
+    CHECK(wide.quantile(0.5) <= std::numeric_limits<double>::max());
+    CHECK(wide.quantile(0.5) >= std::numeric_limits<double>::max() * (1 - 0.001));
+}
+
 TEST_CASE("QuantileSketch rejects invalid parameters", "[statistics]") {
     CHECK_THROWS_AS(QuantileSketch(0.0), std::invalid_argument);
     CHECK_THROWS_AS(QuantileSketch(1.0), std::invalid_argument);
     CHECK_THROWS_AS(QuantileSketch(0.01, 0.0), std::invalid_argument);
+    CHECK_THROWS_AS(QuantileSketch(0.01, 1e-310), std::invalid_argument);  // subnormal
     CHECK_THROWS_WITH(QuantileSketch(-0.5), "alpha must be in (0, 1), got -0.5");
 }
