@@ -12,22 +12,6 @@ namespace qosim::sim {
 
 // --- Tally ----------------------------------------------------------------------------------
 
-// Welford (1962): running mean and sum of squared deviations, stable for large offsets.
-void Tally::add(double x) {
-    ++n_;
-    if (n_ == 1) {
-        mean_ = x;
-        m2_ = 0.0;
-        min_ = max_ = x;
-        return;
-    }
-    const double delta = x - mean_;
-    mean_ += delta / static_cast<double>(n_);
-    m2_ += delta * (x - mean_);
-    min_ = std::min(min_, x);
-    max_ = std::max(max_, x);
-}
-
 // Chan, Golub & LeVeque (1979): combine (n, mean, M2) of two disjoint samples.
 void Tally::merge(const Tally& other) {
     if (other.n_ == 0) return;

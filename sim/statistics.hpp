@@ -12,7 +12,22 @@ namespace qosim::sim {
 /// Welford's update; Chan, Golub & LeVeque's pairwise merge.
 class Tally {
 public:
-    void add(double x);
+    /// Welford (1962): running mean and sum of squared deviations, stable for large offsets.
+    /// Inline: it runs several times per event.
+    void add(double x) {
+        ++n_;
+        if (n_ == 1) {
+            mean_ = x;
+            m2_ = 0.0;
+            min_ = max_ = x;
+            return;
+        }
+        const double delta = x - mean_;
+        mean_ += delta / static_cast<double>(n_);
+        m2_ += delta * (x - mean_);
+        min_ = x < min_ ? x : min_;  // std::min's choice on ties and NaN, without <algorithm>
+        max_ = max_ < x ? x : max_;
+    }
     void merge(const Tally& other);
     void reset() { *this = Tally(); }
 
