@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 #include <sstream>
+#include <string>
+#include <string_view>
 
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/graphviz.hpp>
@@ -222,12 +224,17 @@ std::string to_graphviz(const Scenario& sc) {
     };
     const auto edge_writer = [&g, &sc](std::ostream& os,
                                        boost::graph_traits<StageGraph>::edge_descriptor e) {
+        // Appended piece by piece: GCC 12 with LTO warns falsely (-Wstringop-overflow) on
+        // const char* + std::string here.
         std::string label;
-        if (g[e].when != RouteWhen::any) label = to_string(g[e].when);
-        if (g[e].product && *g[e].product < sc.products.size()) {
-            label += (label.empty() ? "" : " ") + sc.products[*g[e].product].name;
-        }
-        if (g[e].prob < 1.0) label += (label.empty() ? "" : " ") + format_number(g[e].prob);
+        const auto add = [&label](std::string_view part) {
+            if (!label.empty()) label += ' ';
+            label += part;
+        };
+        if (g[e].when != RouteWhen::any) add(to_string(g[e].when));
+        if (g[e].product && *g[e].product < sc.products.size())
+            add(sc.products[*g[e].product].name);
+        if (g[e].prob < 1.0) add(format_number(g[e].prob));
         if (!label.empty()) os << "[label=\"" << label << "\"]";
     };
     const auto graph_writer = [](std::ostream& os) { os << "rankdir=LR;\n"; };
