@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/portable_log.hpp"
+
 namespace qosim::sim {
 
 namespace {
@@ -60,7 +62,7 @@ double standard_normal(RandomStream& rng) {
         const double u1 = 2.0 * rng.uniform01() - 1.0;
         const double u2 = 2.0 * rng.uniform01() - 1.0;
         const double s = u1 * u1 + u2 * u2;
-        if (s < 1.0 && s > 0.0) return u1 * std::sqrt(-2.0 * std::log(s) / s);
+        if (s < 1.0 && s > 0.0) return u1 * std::sqrt(-2.0 * portable_log(s) / s);
     }
 }
 
@@ -87,7 +89,8 @@ double gamma_draw(RandomStream& rng, double shape, double c, double scale) {
         v = v * v * v;
         const double u = rng.uniform_open01();
         const double z2 = z * z;
-        if (u < 1.0 - 0.0331 * z2 * z2 || std::log(u) < 0.5 * z2 + d * (1.0 - v + std::log(v))) {
+        if (u < 1.0 - 0.0331 * z2 * z2 ||
+            portable_log(u) < 0.5 * z2 + d * (1.0 - v + portable_log(v))) {
             g = d * v;
             break;
         }
@@ -270,8 +273,8 @@ double Distribution::sample(RandomStream& rng) const {
         // Consumes no draw: a constant stage keeps its stream untouched.
         return a_;
     case DistKind::exponential:
-        // Inversion: -mean * ln U, U in (0, 1).
-        return -a_ * std::log(rng.uniform_open01());
+        // Inversion: -mean * ln U, U in (0, 1), with our own ln (same bits everywhere).
+        return -a_ * portable_log(rng.uniform_open01());
     case DistKind::uniform: return a_ + (b_ - a_) * rng.uniform01();
     case DistKind::triangular: {
         // Inverse CDF: F(x) = (x-a)^2 / ((c-a)(b-a)) for x <= mode b, and
@@ -293,7 +296,7 @@ double Distribution::sample(RandomStream& rng) const {
     case DistKind::erlang: return gamma_draw(rng, static_cast<double>(k_), c_, b_);
     case DistKind::weibull:
         // Inversion: scale * (-ln U)^(1/shape), U in (0, 1).
-        return b_ * std::pow(-std::log(rng.uniform_open01()), c_);
+        return b_ * std::pow(-portable_log(rng.uniform_open01()), c_);
     case DistKind::empirical: {
         // Inversion of the discrete CDF: the first cumulative weight strictly above U.
         const double u = rng.uniform01();
