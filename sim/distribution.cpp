@@ -273,8 +273,8 @@ double Distribution::sample(RandomStream& rng) const {
         // Consumes no draw: a constant stage keeps its stream untouched.
         return a_;
     case DistKind::exponential:
-        // Inversion: -mean * ln U, U in (0, 1), with our own ln (same bits everywhere).
-        return -a_ * portable_log(rng.uniform_open01());
+        // Inversion: mean * (-ln U), U in (0, 1), with our own ln (same bits everywhere).
+        return a_ * rng.standard_exponential();
     case DistKind::uniform: return a_ + (b_ - a_) * rng.uniform01();
     case DistKind::triangular: {
         // Inverse CDF: F(x) = (x-a)^2 / ((c-a)(b-a)) for x <= mode b, and
@@ -296,7 +296,7 @@ double Distribution::sample(RandomStream& rng) const {
     case DistKind::erlang: return gamma_draw(rng, static_cast<double>(k_), c_, b_);
     case DistKind::weibull:
         // Inversion: scale * (-ln U)^(1/shape), U in (0, 1).
-        return b_ * std::pow(-portable_log(rng.uniform_open01()), c_);
+        return b_ * std::pow(rng.standard_exponential(), c_);
     case DistKind::empirical: {
         // Inversion of the discrete CDF: the first cumulative weight strictly above U.
         const double u = rng.uniform01();

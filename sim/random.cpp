@@ -1,6 +1,8 @@
 // RandomStream seeding: the keyed (seed, replication, element, purpose) derivation.
 #include "sim/random.hpp"
 
+#include "sim/portable_log.hpp"
+
 namespace qosim::sim {
 
 // The key chain, fixed forever (changing it changes every stream of every scenario):
@@ -47,6 +49,15 @@ void RandomStream::fill_from_splitmix(std::uint64_t key) {
     std::uint64_t state = key;
     for (std::uint64_t& w : s_) w = splitmix64(state);
     if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 0x9e3779b97f4a7c15ull;
+}
+
+// Uniforms first, then their logarithms: two loops, so the logarithms have no dependency on
+// one another and run side by side.
+void RandomStream::refill_exponentials() {
+    double u[kExponentialBatch];
+    for (double& x : u) x = uniform_open01();
+    for (int i = 0; i < kExponentialBatch; ++i) exponentials_[i] = -portable_log(u[i]);
+    exponential_next_ = 0;
 }
 
 }  // namespace qosim::sim

@@ -19,7 +19,10 @@ namespace qosim::models {
 ///     of the tables, so a stage with one route of positive probability draws nothing.
 ///  3  draws take their logarithms (exponential and Weibull inversion, the normal's polar
 ///     method, the gamma's acceptance test) from sim::portable_log instead of std::log: the
-///     same uniforms, values within 1 ulp of before, but not always the same bits.
+///     same uniforms, values within 1 ulp of before, but not always the same bits; and
+///     exponential and Weibull draws take -ln U from a batch of eight per stream, so a stream
+///     that also serves another kind of draw (a breakdown clock with an exponential time
+///     between failures and a lognormal repair) consumes its uniforms in another order.
 inline constexpr int kStreamVersion = 3;
 
 /// A run stopped by a safety limit (max_wip, max_events). Exit code 1.
