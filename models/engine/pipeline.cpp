@@ -10,6 +10,7 @@
 #include "models/run/cost_allocation.hpp"
 #include "models/run/replication.hpp"
 #include "models/run/server_time.hpp"
+#include "models/stages/station_inl.hpp"
 
 namespace qosim::models::detail {
 
