@@ -82,6 +82,11 @@ public:
     std::uint32_t stage;  ///< index in Scenario::stages
     bool is_inspection;
     bool is_repair;  ///< repairs: true (internal-failure cost)
+    // copies of spec fields the per-event path reads, next to the state it touches
+    bool repairs;               ///< a defective unit passing through is repaired
+    bool by_due;                ///< discipline: edd (queue key: due date, else priority)
+    double cost_per_busy_time;  ///< spec.cost.per_busy_time
+    double cost_per_unit;       ///< spec.cost.per_unit
     std::vector<const sim::Distribution*> service_by_class;
     sim::RandomStream service_rng;
     sim::RandomStream defect_rng;

@@ -35,7 +35,7 @@ void Station::on_service_done(Pipeline& p, std::uint32_t k) {
                        p.routing_.table(stage, o.cls, fail ? Outcome::fail : Outcome::pass));
         return;
     }
-    if (spec->repairs && o.defective()) {
+    if (repairs && o.defective()) {
         o.defect_origin = kNoStage;
         ++stats.reworked;
         if constexpr (!Plain) p.trace(id, stage, "repaired");
@@ -55,8 +55,7 @@ void Station::arrive(Pipeline& p, OrderId order) {
         start_service<Plain>(p, k, order);
     } else {
         const Order& o = p.orders_[order];
-        const double key =
-            spec->discipline == Discipline::edd ? o.due : -static_cast<double>(o.priority);
+        const double key = by_due ? o.due : -static_cast<double>(o.priority);
         queue.push(order, key);
         stats.queue.update(p.now_, static_cast<double>(queue.size()));
     }
@@ -79,7 +78,7 @@ void Station::start_service(Pipeline& p, std::uint32_t k, OrderId order) {
         sv.full = service_by_class[o.cls]->sample(service_rng) * service_factor;
     if (ClassStats* c = p.class_of(order)) {
         c->busy_time += sv.full;
-        c->direct_cost += sv.full * spec->cost.per_busy_time;
+        c->direct_cost += sv.full * cost_per_busy_time;
     }
     if constexpr (!Plain) p.trace(order, stage, "start");
     sv.service_end = now + sv.full;
@@ -116,7 +115,7 @@ void Station::release(Pipeline& p, std::uint32_t k) {
     Server& sv = servers[k];
     ++stats.departures;
     if (!p.classes_.empty()) {
-        if (ClassStats* c = p.class_of(sv.order)) c->direct_cost += spec->cost.per_unit;
+        if (ClassStats* c = p.class_of(sv.order)) c->direct_cost += cost_per_unit;
     }
     if (sv.blocked) {
         sv.blocked = false;
