@@ -5,9 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/input/load.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/did_you_mean.hpp"
-#include "models/scenario/loader.hpp"
 #include "models/scenario/schema.hpp"
 #include "sim/random.hpp"
 
