@@ -19,7 +19,6 @@ std::string join_names(const std::vector<std::string>& names) {
     return out;
 }
 
-// 12 significant digits, locale-independent: a sum like 0.7 + 0.2 prints as 0.9.
 std::string format_number(double x) {
     char buf[32];
     const auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::general, 12);
@@ -38,7 +37,6 @@ bool is_valid_stage_name(const std::string& s) {
     return true;
 }
 
-// "a station", "an inspection": stage types in running text.
 std::string with_article(StageType t) {
     const std::string name = to_string(t);
     return (t == StageType::inspection ? "an " : "a ") + name;
