@@ -90,10 +90,7 @@ std::optional<Fault> ScenarioBuilder::read_fault(const Cursor& fc) {
     if (name && !names_.empty()) stage = stage_index(stage_c, *name, nullptr);
     if (stage) f.stage = *stage;
     if (kind_text) {
-        f.kind = enum_of(*kind_text,
-                         {FaultKind::outage, FaultKind::surge, FaultKind::defect_prob,
-                          FaultKind::loss_prob, FaultKind::service},
-                         FaultKind::outage);
+        f.kind = parse_in(kFaultKindNames, *kind_text).value_or(FaultKind::outage);
         const bool takes_factor = f.kind == FaultKind::surge || f.kind == FaultKind::service;
         const bool takes_value = f.kind == FaultKind::defect_prob || f.kind == FaultKind::loss_prob;
         const std::string kind = to_string(f.kind);

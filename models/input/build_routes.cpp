@@ -79,7 +79,7 @@ void ScenarioBuilder::read_routes() {
         bool when_ok = true;
         if (when_c.present()) {
             if (const auto w = r_.text(when_c)) {
-                item.when = enum_of(*w, {RouteWhen::pass, RouteWhen::fail}, RouteWhen::any);
+                item.when = parse_in(kRouteWhenNames, *w).value_or(RouteWhen::any);
             } else {
                 when_ok = false;
             }

@@ -14,8 +14,7 @@ void ScenarioBuilder::read_header() {
         sc_.name = std::filesystem::path(sc_.file).stem().string();
     }
     if (const auto unit = r_.text(at(top_, "time_unit"))) {
-        sc_.time_unit =
-            enum_of(*unit, {TimeUnit::minute, TimeUnit::hour, TimeUnit::day}, TimeUnit::hour);
+        sc_.time_unit = parse_in(kTimeUnitNames, *unit).value_or(TimeUnit::hour);
     }
 }
 

@@ -7,18 +7,6 @@
 
 namespace qosim::models::detail {
 
-namespace {
-
-std::optional<StageType> stage_type_of(const std::string& s) {
-    for (const StageType t : {StageType::source, StageType::station, StageType::inspection,
-                              StageType::link, StageType::sink}) {
-        if (s == to_string(t)) return t;
-    }
-    return std::nullopt;
-}
-
-}  // namespace
-
 void ScenarioBuilder::read_stages() {
     const Cursor stages = at(top_, "stages");
     if (!r_.check_map(stages) || !stages.node->is_map() || stages.node->entries.empty()) {
@@ -79,7 +67,7 @@ StageSpec ScenarioBuilder::read_stage(const Cursor& stages, const RawEntry& e) {
         return spec;
     }
     const auto type_text = r_.text(at(sc, "type"));
-    const auto type = type_text ? stage_type_of(*type_text) : std::nullopt;
+    const auto type = type_text ? parse_in(kStageTypeNames, *type_text) : std::nullopt;
     if (!type) {
         r_.check_map(sc);
         return spec;
@@ -113,7 +101,7 @@ void ScenarioBuilder::read_source(const Cursor& sc, StageSpec& spec, StageTypeMa
     const Cursor due = at(sc, "due_in");
     if (due.present()) spec.due_in = r_.distribution(due);
     if (const auto v = r_.text(at(sc, "on_scrap"))) {
-        spec.on_scrap = enum_of(*v, {OnScrap::remake, OnScrap::cancel}, OnScrap::remake);
+        spec.on_scrap = parse_in(kOnScrapNames, *v).value_or(OnScrap::remake);
     }
     read_products(sc, spec, mask, label);
 }

@@ -27,9 +27,7 @@ void ScenarioBuilder::read_station(const Cursor& sc, StageSpec& spec, StageTypeM
         }
     }
     if (const auto d = r_.text(at(queue, "discipline"))) {
-        spec.discipline =
-            enum_of(*d, {Discipline::fifo, Discipline::lifo, Discipline::priority, Discipline::edd},
-                    Discipline::fifo);
+        spec.discipline = parse_in(kDisciplineNames, *d).value_or(Discipline::fifo);
     }
     read_cost(sc, spec, mask, label);
     if (spec.type == StageType::station) {
@@ -85,12 +83,10 @@ void ScenarioBuilder::read_breakdowns(const Cursor& sc, StageSpec& spec, StageTy
     if (const auto d = r_.distribution(at(b, "repair"))) bd.repair = *d;
     if (const auto v = r_.number(at(b, "cost_per_repair"))) bd.cost_per_repair = *v;
     if (const auto v = r_.text(at(b, "on_failure"))) {
-        bd.on_failure = enum_of(*v, {FailureMode::resume, FailureMode::restart, FailureMode::scrap},
-                                FailureMode::resume);
+        bd.on_failure = parse_in(kFailureModeNames, *v).value_or(FailureMode::resume);
     }
     if (const auto v = r_.text(at(b, "clock"))) {
-        bd.clock =
-            enum_of(*v, {BreakdownClock::calendar, BreakdownClock::busy}, BreakdownClock::calendar);
+        bd.clock = parse_in(kBreakdownClockNames, *v).value_or(BreakdownClock::calendar);
     }
     if (r_.error_count() == errors_before) spec.breakdowns = bd;
 }

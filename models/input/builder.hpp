@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/scenario/diagnostics.hpp"
+#include "models/scenario/enum_names.hpp"
 #include "models/scenario/raw_tree.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/scenario/schema.hpp"
@@ -28,16 +29,6 @@ bool is_valid_stage_name(const std::string& s);
 
 /// "a station", "an inspection": stage types in running text.
 std::string with_article(StageType t);
-
-/// The value of `values` whose name is `s`, else `fallback` (the schema has already checked
-/// the word, so the fallback is never taken for a valid scenario).
-template <class Enum, std::size_t N>
-Enum enum_of(const std::string& s, const Enum (&values)[N], Enum fallback) {
-    for (const Enum v : values) {
-        if (s == to_string(v)) return v;
-    }
-    return fallback;
-}
 
 /// Reads a raw tree into a Scenario, one section at a time, collecting every problem. The
 /// sections share what earlier ones found (stage names and types, products, metric uses);

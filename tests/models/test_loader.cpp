@@ -8,6 +8,7 @@
 #include "models/input/load.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/did_you_mean.hpp"
+#include "models/scenario/enum_names.hpp"
 #include "models/scenario/schema.hpp"
 #include "sim/random.hpp"
 
@@ -584,4 +585,15 @@ TEST_CASE("the key reference is generated from the schema table", "[loader][sche
     CHECK(resolve_schema_child("routes", "3")->path == "routes.#");
     CHECK(resolve_schema_child("routes", "x") == nullptr);
     CHECK(resolve_schema_child("stages.*", "servers")->path == "stages.*.servers");
+}
+
+TEST_CASE("enum tables: names round-trip and give the schema's choices", "[loader]") {
+    for (const auto& e : kStageTypeNames) {
+        CHECK(std::string(to_string(e.value)) == e.name);
+        CHECK(parse_in(kStageTypeNames, e.name) == e.value);
+    }
+    CHECK_FALSE(parse_in(kFaultKindNames, "outages").has_value());
+    CHECK(choices_of<kStageTypeNames>() == "source|station|inspection|link|sink");
+    CHECK(choices_of<kRouteWhenNames, 1>() == "pass|fail");  // `any` is no `when:` at all
+    CHECK(choices_of<kFaultKindNames>() == "outage|surge|defect_prob|loss_prob|service");
 }
