@@ -8,8 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "models/input/load.hpp"
 #include "models/run/replication.hpp"
-#include "models/scenario/loader.hpp"
 
 namespace {
 

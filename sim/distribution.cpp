@@ -23,15 +23,14 @@ std::string format_number(double x) {
     return std::string(buf, res.ptr);
 }
 
-/// Throws std::invalid_argument("<name> must be <rule>, got <value>") unless `ok`.
+/// Throws ParamError("<name>", "must be <rule>, got <value>") unless `ok`.
 void require(bool ok, std::string_view name, std::string_view rule, double value) {
     if (ok) return;
-    std::string msg(name);
-    msg += " must be ";
-    msg += rule;
-    msg += ", got ";
-    msg += format_number(value);
-    throw std::invalid_argument(msg);
+    std::string problem = "must be ";
+    problem += rule;
+    problem += ", got ";
+    problem += format_number(value);
+    throw ParamError(std::string(name), std::move(problem));
 }
 
 /// "values[3]": the name of one element of a list parameter.
@@ -237,11 +236,11 @@ Distribution Distribution::weibull(double shape, double scale) {
 }
 
 Distribution Distribution::empirical(std::vector<double> values, std::vector<double> weights) {
-    if (values.empty()) throw std::invalid_argument("values must not be empty");
+    if (values.empty()) throw ParamError("values", "must not be empty");
     if (weights.size() != values.size())
-        throw std::invalid_argument("weights must have as many entries as values (" +
-                                    std::to_string(values.size()) + "), got " +
-                                    std::to_string(weights.size()));
+        throw ParamError("weights", "must have as many entries as values (" +
+                                        std::to_string(values.size()) + "), got " +
+                                        std::to_string(weights.size()));
     double total = 0.0;
     for (std::size_t i = 0; i < values.size(); ++i) {
         require_finite_nonneg(indexed("values", i), values[i]);

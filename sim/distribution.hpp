@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/random.hpp"
@@ -24,14 +26,32 @@ enum class DistKind : std::uint8_t {
     empirical,    ///< values, weights (discrete)
 };
 
+/// A parameter that breaks its rule, thrown by the factories: what() is "<param> <problem>"
+/// ("sd must be >= 0, got -0.2"); param() is the name as written in scenarios ("sd") or an
+/// element or aggregate of one ("values[3]", "sum of weights"), problem() the rest. Readers
+/// place the problem at the parameter from these fields, not by parsing what().
+class ParamError : public std::invalid_argument {
+public:
+    ParamError(std::string param, std::string problem)
+        : std::invalid_argument(param + " " + problem),
+          param_(std::move(param)),
+          problem_(std::move(problem)) {}
+    [[nodiscard]] const std::string& param() const { return param_; }
+    [[nodiscard]] const std::string& problem() const { return problem_; }
+
+private:
+    std::string param_;
+    std::string problem_;
+};
+
 /// Name of a kind as written in scenarios ("exponential").
 std::string_view to_string(DistKind kind);
 
 /// A validated, immutable distribution: plain data, cheap to copy, sampled without allocation.
 ///
-/// Parameters are checked once by the factory functions (they throw std::invalid_argument with
-/// a message naming the parameter and the rule); sample() never checks again. Every algorithm
-/// is our own (the standard library's <random> distributions differ between
+/// Parameters are checked once by the factory functions (they throw ParamError, a
+/// std::invalid_argument naming the parameter and the rule); sample() never checks again. Every
+/// algorithm is our own (the standard library's <random> distributions differ between
 /// implementations), so a seed gives the same numbers on every platform.
 class Distribution {
 public:

@@ -22,9 +22,9 @@
 #include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
 #include "models/graph/stage_graph.hpp"
+#include "models/input/load.hpp"
 #include "models/run/run_control.hpp"
 #include "models/scenario/did_you_mean.hpp"
-#include "models/scenario/loader.hpp"
 #include "models/scenario/schema.hpp"
 
 namespace qosim::app {

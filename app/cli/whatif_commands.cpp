@@ -23,10 +23,10 @@
 #include "app/runner/journal.hpp"
 #include "app/runner/mpi_tasks.hpp"
 #include "app/runner/whatif.hpp"
+#include "models/input/load.hpp"
 #include "models/run/metrics.hpp"
 #include "models/run/replication.hpp"
 #include "models/scenario/did_you_mean.hpp"
-#include "models/scenario/loader.hpp"
 #include "sim/random.hpp"
 
 namespace qosim::app::detail {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "app/cli/commands.hpp"
-#include "models/scenario/loader.hpp"
+#include "models/input/load.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace qosim::app::detail {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "app/runner/experiment.hpp"
+#include "models/input/load.hpp"
 #include "models/scenario/design.hpp"
-#include "models/scenario/loader.hpp"
 
 namespace qosim::app {
 

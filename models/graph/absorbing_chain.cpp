@@ -45,51 +45,49 @@ double link_loss(const StageSpec& s) {
     return std::pow(s.loss_prob, s.retry->max + 1);  // every one of max + 1 sends lost
 }
 
-void check_probability(const StageSpec& s, const char* what, double p) {
+void check_probability(const StageSpec& s, std::size_t i, const char* what, double p) {
     if (!(p >= 0.0 && p <= 1.0)) {
-        throw std::invalid_argument("quality analysis: stages." + s.name + "." + what +
-                                    " must be in [0, 1], got " + std::to_string(p));
+        throw QualityInputError(
+            "stages." + s.name + "." + what + " must be in [0, 1], got " + std::to_string(p), i);
     }
 }
 
 void check_scenario(const Scenario& sc) {
     const std::size_t n = sc.stages.size();
-    for (const StageSpec& s : sc.stages) {
-        check_probability(s, "defect_prob", s.defect_prob);
-        check_probability(s, "detect_prob", s.detect_prob);
-        check_probability(s, "false_alarm_prob", s.false_alarm_prob);
-        check_probability(s, "loss_prob", s.loss_prob);
-        check_probability(s, "damage_prob", s.damage_prob);
+    for (std::size_t i = 0; i < n; ++i) {
+        const StageSpec& s = sc.stages[i];
+        check_probability(s, i, "defect_prob", s.defect_prob);
+        check_probability(s, i, "detect_prob", s.detect_prob);
+        check_probability(s, i, "false_alarm_prob", s.false_alarm_prob);
+        check_probability(s, i, "loss_prob", s.loss_prob);
+        check_probability(s, i, "damage_prob", s.damage_prob);
         if (s.retry && s.retry->max < 0) {
-            throw std::invalid_argument("quality analysis: stages." + s.name +
-                                        ".retry.max must be >= 0");
+            throw QualityInputError("stages." + s.name + ".retry.max must be >= 0", i);
         }
         for (const Route& r : s.routes) {
             if (r.to != kScrapTarget && r.to >= n) {
-                throw std::invalid_argument("quality analysis: a route from " + s.name +
-                                            " leads to an unknown stage");
+                throw QualityInputError("a route from " + s.name + " leads to an unknown stage", i);
             }
             if (r.product && *r.product >= sc.products.size()) {
-                throw std::invalid_argument("quality analysis: a route from " + s.name +
-                                            " names an unknown product");
+                throw QualityInputError("a route from " + s.name + " names an unknown product", i);
             }
-            check_probability(s, "routes[].prob", r.prob);
+            check_probability(s, i, "routes[].prob", r.prob);
         }
         for (const auto& [p, dist] : s.service_by_product) {
             if (p >= sc.products.size()) {
-                throw std::invalid_argument("quality analysis: stages." + s.name +
-                                            ".service_by_product names an unknown product");
+                throw QualityInputError(
+                    "stages." + s.name + ".service_by_product names an unknown product", i);
             }
         }
     }
     for (const Product& p : sc.products) {
         if (p.source >= n || sc.stages[p.source].type != StageType::source) {
-            throw std::invalid_argument("quality analysis: product " + p.name +
-                                        " does not belong to a source");
+            throw QualityInputError("product " + p.name + " does not belong to a source",
+                                    std::nullopt);
         }
         if (!(p.share >= 0.0 && p.share <= 1.0)) {
-            throw std::invalid_argument("quality analysis: product " + p.name +
-                                        " has a share outside [0, 1]");
+            throw QualityInputError("product " + p.name + " has a share outside [0, 1]",
+                                    std::nullopt);
         }
     }
 }
@@ -165,8 +163,7 @@ private:
                 what += std::string(" for outcome ") + (outcome == Outcome::pass ? "pass" : "fail");
             }
             if (product_) what += " for product " + sc_.products[*product_].name;
-            throw std::invalid_argument("quality analysis: " + what +
-                                        ", but units leave it that way");
+            throw QualityInputError(what + ", but units leave it that way", i);
         }
         const std::size_t n = sc_.stages.size();
         const std::size_t flag = d ? 1 : 0;
@@ -303,6 +300,7 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
     cycle.push_back(*x);
     std::reverse(cycle.begin(), cycle.end());
     std::vector<bool> on_cycle(sc.stages.size(), false);
+    bool through_remake = false;
     std::vector<std::size_t> named_order{c.states[*x] / 2};
     std::string path = sc.stages[c.states[*x] / 2].name;
     for (std::size_t j = 0; j < cycle.size(); ++j) {
@@ -316,6 +314,7 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
             }
         }
         on_cycle[c.states[from] / 2] = true;
+        through_remake = through_remake || remake;
         path += remake ? " -> scrap (remake) -> " : " -> ";
         path += sc.stages[c.states[to] / 2].name;
         const std::size_t to_stage = c.states[to] / 2;
@@ -337,7 +336,7 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
     if (!also.empty()) msg += " (together with " + also + ")";
     return TrappingLoopError(
         msg + " has no exit: every " + who + "order that enters it circulates forever",
-        std::move(named_order));
+        std::move(named_order), through_remake);
 }
 
 // The service time of a unit of `product` at station s (service_by_product, else service).
@@ -365,16 +364,16 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         const StageSpec& s = sc.stages[c.source];
         const double mean = s.interarrival.mean();
         if (!(mean > 0.0) || !std::isfinite(mean)) {
-            throw std::invalid_argument("quality analysis: source " + s.name +
-                                        " has a mean interarrival time of " + std::to_string(mean));
+            throw QualityInputError(
+                "source " + s.name + " has a mean interarrival time of " + std::to_string(mean),
+                c.source);
         }
         rates.push_back(c.share / mean);
         total_rate += c.share / mean;
     }
-    if (classes.empty())
-        throw std::invalid_argument("quality analysis: the scenario has no source");
+    if (classes.empty()) throw QualityInputError("the scenario has no source", std::nullopt);
     if (!(total_rate > 0.0))
-        throw std::invalid_argument("quality analysis: no product has a share above 0");
+        throw QualityInputError("no product has a share above 0", std::nullopt);
 
     const Routing routing(sc);
     QualityAnalysis qa;
@@ -412,16 +411,16 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         const Eigen::FullPivLU<Eigen::MatrixXd> lu(Eigen::MatrixXd::Identity(m, m) - q);
         if (!lu.isInvertible()) {
             // No exact trap (checked above), so a loop's exit probability is below rounding.
-            throw std::runtime_error("quality analysis: I - Q is numerically singular (rank " +
-                                     std::to_string(lu.rank()) + " of " + std::to_string(m) +
-                                     ") for " + whose +
-                                     ": a loop's exit probability is too small to resolve");
+            throw QualitySolveError("I - Q is numerically singular (rank " +
+                                        std::to_string(lu.rank()) + " of " + std::to_string(m) +
+                                        ") for " + whose +
+                                        ": a loop's exit probability is too small to resolve",
+                                    src);
         }
         const Eigen::MatrixXd fundamental = lu.inverse();  // N = (I - Q)^-1
         const Eigen::MatrixXd b = fundamental * r;         // B = N R
         if (!fundamental.allFinite() || !b.allFinite()) {
-            throw std::runtime_error("quality analysis: the chain of " + whose +
-                                     " has no finite solution");
+            throw QualitySolveError("the chain of " + whose + " has no finite solution", src);
         }
         // Row 0 is the start state (source, good): breadth-first discovery starts there.
         for (std::size_t i = 0; i < n; ++i) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -48,13 +49,51 @@ struct QualityAnalysis {
 /// A loop that orders can enter but, with the scenario's probabilities, never leave.
 class TrappingLoopError : public std::runtime_error {
 public:
-    TrappingLoopError(const std::string& message, std::vector<std::size_t> stages)
-        : std::runtime_error(message), stages_(std::move(stages)) {}
+    TrappingLoopError(const std::string& message, std::vector<std::size_t> stages,
+                      bool through_remake)
+        : std::runtime_error(message),
+          stages_(std::move(stages)),
+          through_remake_(through_remake) {}
     /// Indices of the stages the message names, in its order (the loop's first stage first).
     [[nodiscard]] const std::vector<std::size_t>& stages() const { return stages_; }
+    /// True when the loop goes through a scrap that remakes the unit at its source
+    /// (on_scrap: remake; the message then says "scrap (remake)"): cancelling scrapped orders
+    /// is one way out.
+    [[nodiscard]] bool through_remake() const { return through_remake_; }
 
 private:
     std::vector<std::size_t> stages_;
+    bool through_remake_ = false;
+};
+
+/// What the other errors of analyse_quality() carry besides their message: the problem
+/// without the "quality analysis: " prefix of what(), and the stage it is about (none when it
+/// is about the scenario as a whole or a product). Catch it to place the problem.
+class QualityProblem {
+public:
+    QualityProblem(std::string reason, std::optional<std::size_t> stage)
+        : reason_(std::move(reason)), stage_(stage) {}
+    [[nodiscard]] const std::string& reason() const { return reason_; }
+    [[nodiscard]] std::optional<std::size_t> stage() const { return stage_; }
+
+private:
+    std::string reason_;
+    std::optional<std::size_t> stage_;
+};
+
+/// A scenario that validation would reject (see analyse_quality()); what() is
+/// "quality analysis: " + reason().
+class QualityInputError : public std::invalid_argument, public QualityProblem {
+public:
+    QualityInputError(const std::string& reason, std::optional<std::size_t> stage)
+        : std::invalid_argument("quality analysis: " + reason), QualityProblem(reason, stage) {}
+};
+
+/// A chain that cannot be solved numerically; stage(): the source of the order class.
+class QualitySolveError : public std::runtime_error, public QualityProblem {
+public:
+    QualitySolveError(const std::string& reason, std::size_t source)
+        : std::runtime_error("quality analysis: " + reason), QualityProblem(reason, source) {}
 };
 
 /// Builds, for each order class (order_classes(): a product of a source, or the orders of a
@@ -87,10 +126,12 @@ private:
 /// can enter has no exit for them, naming the loop
 /// ("the loop rework -> aoi -> rework has no exit: every order that enters it circulates
 /// forever"; for a product, "every `premium` order"); loops that no order can reach are
-/// ignored here (the stage graph checks report them). Throws std::invalid_argument on a
-/// scenario that validation would reject: no source, a source with mean interarrival 0, a
-/// route to an unknown stage or product, a probability or share outside [0, 1], or a non-sink
-/// stage (or inspection outcome) with nowhere to go for a class that gets there.
+/// ignored here (the stage graph checks report them). Throws QualityInputError (a
+/// std::invalid_argument) on a scenario that validation would reject: no source, a source
+/// with mean interarrival 0, a route to an unknown stage or product, a probability or share
+/// outside [0, 1], or a non-sink stage (or inspection outcome) with nowhere to go for a class
+/// that gets there; QualitySolveError (a std::runtime_error) when I - Q is numerically
+/// singular or N has no finite solution.
 [[nodiscard]] QualityAnalysis analyse_quality(const Scenario& scenario);
 
 }  // namespace qosim::models

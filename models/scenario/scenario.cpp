@@ -1,82 +1,26 @@
-// The validated scenario's small helpers: enum names, time-unit conversion, stage lookup.
+// The validated scenario's small helpers: enum names (from enum_names.hpp), time-unit
+// conversion, stage lookup.
 #include "models/scenario/scenario.hpp"
+
+#include "models/scenario/enum_names.hpp"
 
 namespace qosim::models {
 
-const char* to_string(TimeUnit u) {
-    switch (u) {
-    case TimeUnit::minute: return "minute";
-    case TimeUnit::hour: return "hour";
-    case TimeUnit::day: return "day";
-    }
-    return "?";
-}
+const char* to_string(TimeUnit u) { return name_in(kTimeUnitNames, u); }
 
-const char* to_string(StageType t) {
-    switch (t) {
-    case StageType::source: return "source";
-    case StageType::station: return "station";
-    case StageType::inspection: return "inspection";
-    case StageType::link: return "link";
-    case StageType::sink: return "sink";
-    }
-    return "?";
-}
+const char* to_string(StageType t) { return name_in(kStageTypeNames, t); }
 
-const char* to_string(Discipline d) {
-    switch (d) {
-    case Discipline::fifo: return "fifo";
-    case Discipline::lifo: return "lifo";
-    case Discipline::priority: return "priority";
-    case Discipline::edd: return "edd";
-    }
-    return "?";
-}
+const char* to_string(Discipline d) { return name_in(kDisciplineNames, d); }
 
-const char* to_string(RouteWhen w) {
-    switch (w) {
-    case RouteWhen::any: return "any";
-    case RouteWhen::pass: return "pass";
-    case RouteWhen::fail: return "fail";
-    }
-    return "?";
-}
+const char* to_string(RouteWhen w) { return name_in(kRouteWhenNames, w); }
 
-const char* to_string(FailureMode m) {
-    switch (m) {
-    case FailureMode::resume: return "resume";
-    case FailureMode::restart: return "restart";
-    case FailureMode::scrap: return "scrap";
-    }
-    return "?";
-}
+const char* to_string(FailureMode m) { return name_in(kFailureModeNames, m); }
 
-const char* to_string(BreakdownClock c) {
-    switch (c) {
-    case BreakdownClock::calendar: return "calendar";
-    case BreakdownClock::busy: return "busy";
-    }
-    return "?";
-}
+const char* to_string(BreakdownClock c) { return name_in(kBreakdownClockNames, c); }
 
-const char* to_string(OnScrap o) {
-    switch (o) {
-    case OnScrap::remake: return "remake";
-    case OnScrap::cancel: return "cancel";
-    }
-    return "?";
-}
+const char* to_string(OnScrap o) { return name_in(kOnScrapNames, o); }
 
-const char* to_string(FaultKind k) {
-    switch (k) {
-    case FaultKind::outage: return "outage";
-    case FaultKind::surge: return "surge";
-    case FaultKind::defect_prob: return "defect_prob";
-    case FaultKind::loss_prob: return "loss_prob";
-    case FaultKind::service: return "service";
-    }
-    return "?";
-}
+const char* to_string(FaultKind k) { return name_in(kFaultKindNames, k); }
 
 double hours_per_unit(TimeUnit u) {
     switch (u) {

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "models/scenario/enum_names.hpp"
+
 namespace qosim::models {
 
 namespace {
@@ -97,7 +99,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("free text naming the scenario (default: the file name without extension)"),
     key("time_unit", KeyType::choice)
         .default_value("hour")
-        .choices("minute|hour|day")
+        .choices(choices_of<kTimeUnitNames>())
         .help("the unit of every duration in the file (horizon, service, delay ...)"),
     key("run", KeyType::map).required().help("how long and how often to simulate"),
     key("costs", KeyType::map).help("penalties per order (currency-free numbers)"),
@@ -196,7 +198,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .existing_names(),
     key("stages.*.type", KeyType::choice)
         .required()
-        .choices("source|station|inspection|link|sink")
+        .choices(choices_of<kStageTypeNames>())
         .help("what the stage does (an inspection is a station that also tests units)"),
     // source
     key("stages.*.interarrival", KeyType::distribution)
@@ -210,7 +212,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("due date after creation (omitted: orders are never late)"),
     key("stages.*.on_scrap", KeyType::choice)
         .default_value("remake")
-        .choices("remake|cancel")
+        .choices(choices_of<kOnScrapNames>())
         .types(kSource)
         .help("a scrapped unit is remade from the source's routes (keeping its creation time "
               "and due date) or the order is cancelled"),
@@ -260,7 +262,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("waiting places, not counting units in service (omitted: unbounded)"),
     key("stages.*.queue.discipline", KeyType::choice)
         .default_value("fifo")
-        .choices("fifo|lifo|priority|edd")
+        .choices(choices_of<kDisciplineNames>())
         .types(kServing)
         .help("service order (edd = earliest due date first)"),
     key("stages.*.cost", KeyType::map)
@@ -327,12 +329,12 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("cost of each repair"),
     key("stages.*.breakdowns.on_failure", KeyType::choice)
         .default_value("resume")
-        .choices("resume|restart|scrap")
+        .choices(choices_of<kFailureModeNames>())
         .types(kServing)
         .help("the job in service resumes, restarts from scratch or is scrapped"),
     key("stages.*.breakdowns.clock", KeyType::choice)
         .default_value("calendar")
-        .choices("calendar|busy")
+        .choices(choices_of<kBreakdownClockNames>())
         .types(kServing)
         .help("failures age in calendar time or in busy (operating) time only"),
     key("stages.*.shifts", KeyType::map)
@@ -482,7 +484,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("share of the units leaving `from` (with the same `when` and `product`); those "
               "shares sum to 1"),
     key("routes.#.when", KeyType::choice)
-        .choices("pass|fail")
+        .choices(choices_of<kRouteWhenNames, 1>())
         .help("routes out of an inspection only: the test result that takes this route "
               "(omitted: both)"),
     key("routes.#.product", KeyType::string)
@@ -495,7 +497,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
     key("faults.#.stage", KeyType::name).required().help("the stage the fault hits"),
     key("faults.#.kind", KeyType::choice)
         .required()
-        .choices("outage|surge|defect_prob|loss_prob|service")
+        .choices(choices_of<kFaultKindNames>())
         .help("outage (station, inspection: servers stop), surge (source: arrival rate x "
               "factor), defect_prob (station, link: becomes value), loss_prob (link: becomes "
               "value), service (station, inspection, link: service or delay time x factor)"),

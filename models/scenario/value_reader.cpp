@@ -484,19 +484,20 @@ std::optional<sim::Distribution> Reader::distribution(const Cursor& c) {
         case sim::DistKind::weibull: return sim::Distribution::weibull(scalars[0], scalars[1]);
         case sim::DistKind::empirical: return sim::Distribution::empirical(lists[0], lists[1]);
         }
-    } catch (const std::invalid_argument& e) {
-        // The factories say "<param> must be <rule>, got <value>": place it at the parameter.
-        const std::string msg = e.what();
+    } catch (const sim::ParamError& e) {
+        // Placed at the parameter when it is one as written (not "values[3]" or "sum of
+        // weights", which stay with the distribution).
         for (const auto p : params) {
-            const std::string prefix = std::string(p) + " ";
-            if (msg.starts_with(prefix)) {
-                if (const RawEntry* entry = n.find(p)) {
-                    error(entry->value.loc, join(c.path, p), msg.substr(prefix.size()), takes);
-                    return std::nullopt;
-                }
+            if (e.param() != p) continue;
+            if (const RawEntry* entry = n.find(p)) {
+                error(entry->value.loc, join(c.path, p), e.problem(), takes);
+                return std::nullopt;
             }
         }
-        error(c.loc, c.path, "invalid " + std::string(family->name) + " distribution: " + msg,
+        error(c.loc, c.path, "invalid " + std::string(family->name) + " distribution: " + e.what(),
+              takes);
+    } catch (const std::invalid_argument& e) {
+        error(c.loc, c.path, "invalid " + std::string(family->name) + " distribution: " + e.what(),
               takes);
     }
     return std::nullopt;

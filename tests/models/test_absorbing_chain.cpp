@@ -1,6 +1,8 @@
 // Static quality analysis (absorbing Markov chain) against hand-computed closed forms.
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -12,11 +14,13 @@ using qosim::models::analyse_quality;
 using qosim::models::OnScrap;
 using qosim::models::Product;
 using qosim::models::QualityAnalysis;
+using qosim::models::QualityInputError;
 using qosim::models::Route;
 using qosim::models::RouteWhen;
 using qosim::models::Scenario;
 using qosim::models::StageSpec;
 using qosim::models::StageType;
+using qosim::models::TrappingLoopError;
 using qosim::sim::Distribution;
 
 namespace {
@@ -352,6 +356,51 @@ TEST_CASE("a loop with no exit is named in the error", "[quality]") {
     REQUIRE_THROWS_WITH(analyse_quality(sc),
                         Catch::Matchers::Contains("the loop a -> b -> a has no exit") &&
                             Catch::Matchers::Contains("circulates forever"));
+}
+
+// The loader places and hints the errors from their fields, never from their text.
+template <class Error>
+Error error_of(const Scenario& sc) {
+    try {
+        (void)analyse_quality(sc);
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("analyse_quality did not throw the expected error");
+    throw std::logic_error("unreachable");
+}
+
+TEST_CASE("quality errors carry their stage and whether a remake closes the loop", "[quality]") {
+    Scenario loop;
+    loop.stages = {source("orders", 1.0), station("a"), station("b"), sink("out")};
+    route(loop, "orders", "a");
+    route(loop, "a", "b");
+    route(loop, "b", "a");
+    const auto trap = error_of<TrappingLoopError>(loop);
+    CHECK(trap.stages() == std::vector<std::size_t>{1, 2});
+    CHECK_FALSE(trap.through_remake());
+
+    Scenario remake;
+    remake.stages = {source("orders", 1.0), station("m"), inspection("aoi", 1.0, 1.0), sink("out")};
+    route(remake, "orders", "m");
+    route(remake, "m", "aoi");
+    route(remake, "aoi", "out", 1.0, RouteWhen::pass);
+    route(remake, "aoi", "scrap", 1.0, RouteWhen::fail);
+    CHECK(error_of<TrappingLoopError>(remake).through_remake());
+
+    // A stage named like a word of the message ("stage", "route") does not capture it.
+    Scenario dead_end;
+    dead_end.stages = {source("stage", 1.0), station("m"), sink("route")};
+    route(dead_end, "stage", "m");
+    const auto input = error_of<QualityInputError>(dead_end);
+    CHECK(input.stage() == std::optional<std::size_t>(1));
+    CHECK(input.reason() == "stage m has no route out, but units leave it that way");
+    CHECK(std::string(input.what()) == "quality analysis: " + input.reason());
+
+    Scenario none;
+    none.stages = {station("m"), sink("out")};
+    route(none, "m", "out");
+    CHECK_FALSE(error_of<QualityInputError>(none).stage().has_value());
 }
 
 TEST_CASE("a trap only defective units fall into is found when defects occur", "[quality]") {

@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/input/load.hpp"
 #include "models/scenario/diagnostics.hpp"
-#include "models/scenario/loader.hpp"
 #include "models/scenario/schema.hpp"
 
 using namespace qosim::models;

@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/input/load.hpp"
 #include "models/scenario/diagnostics.hpp"
-#include "models/scenario/loader.hpp"
 
 using qosim::models::ScenarioError;
 using qosim::models::ScenarioFile;

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/graph/flow_analysis.hpp"
-#include "models/scenario/loader.hpp"
+#include "models/input/load.hpp"
 
 using namespace qosim::models;
 

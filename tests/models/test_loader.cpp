@@ -5,9 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/input/load.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/did_you_mean.hpp"
-#include "models/scenario/loader.hpp"
+#include "models/scenario/enum_names.hpp"
 #include "models/scenario/schema.hpp"
 #include "sim/random.hpp"
 
@@ -584,4 +585,77 @@ TEST_CASE("the key reference is generated from the schema table", "[loader][sche
     CHECK(resolve_schema_child("routes", "3")->path == "routes.#");
     CHECK(resolve_schema_child("routes", "x") == nullptr);
     CHECK(resolve_schema_child("stages.*", "servers")->path == "stages.*.servers");
+}
+
+TEST_CASE("enum tables: names round-trip and give the schema's choices", "[loader]") {
+    for (const auto& e : kStageTypeNames) {
+        CHECK(std::string(to_string(e.value)) == e.name);
+        CHECK(parse_in(kStageTypeNames, e.name) == e.value);
+    }
+    CHECK_FALSE(parse_in(kFaultKindNames, "outages").has_value());
+    CHECK(choices_of<kStageTypeNames>() == "source|station|inspection|link|sink");
+    CHECK(choices_of<kRouteWhenNames, 1>() == "pass|fail");  // `any` is no `when:` at all
+    CHECK(choices_of<kFaultKindNames>() == "outage|surge|defect_prob|loss_prob|service");
+}
+
+// A default is written twice, in the schema (what an absent key reads as) and in the struct
+// initialiser (what code that builds a Scenario by hand gets). Loading scenarios that leave
+// every optional key out shows the two agree.
+TEST_CASE("schema defaults agree with the struct initialisers", "[loader]") {
+    const Scenario minimal = load_scenario(data("good/minimal.yaml"));
+    const Scenario plain;
+    CHECK(minimal.time_unit == plain.time_unit);
+    const RunSpec run;
+    CHECK(minimal.run.warmup == run.warmup);
+    CHECK(minimal.run.replications == run.replications);
+    CHECK(minimal.run.seed == run.seed);
+    CHECK(minimal.run.max_wip == run.max_wip);
+    CHECK(minimal.run.max_events == run.max_events);
+    const Costs costs;
+    CHECK(minimal.costs.late_penalty == costs.late_penalty);
+    CHECK(minimal.costs.escape_penalty == costs.escape_penalty);
+    CHECK(minimal.costs.lost_penalty == costs.lost_penalty);
+
+    const Scenario sc = load_scenario_text(R"(
+run: {horizon: 100, precision: {metric: lead_time_mean, half_width: 1}}
+stages:
+  orders: {type: source, interarrival: 1}
+  work: {type: station, service: 0.5, breakdowns: {time_between: 10, repair: 1}}
+  aoi: {type: inspection, service: 0.1}
+  ship: {type: link, delay: 1}
+  done: {type: sink}
+routes:
+  - {from: orders, to: work}
+  - {from: work, to: aoi}
+  - {from: aoi, to: ship}
+  - {from: ship, to: done}
+)",
+                                           "defaults.yaml");
+    const StageSpec spec;
+    const StageSpec& source = sc.stages[0];
+    const StageSpec& station = sc.stages[1];
+    const StageSpec& inspection = sc.stages[2];
+    const StageSpec& link = sc.stages[3];
+    CHECK(source.on_scrap == spec.on_scrap);
+    for (const StageSpec* s : {&station, &inspection}) {
+        CHECK(s->servers == spec.servers);
+        CHECK(s->discipline == spec.discipline);
+        CHECK(s->initial_wip == spec.initial_wip);
+        CHECK(s->cost.per_busy_time == spec.cost.per_busy_time);
+        CHECK(s->cost.per_idle_time == spec.cost.per_idle_time);
+        CHECK(s->cost.per_unit == spec.cost.per_unit);
+    }
+    CHECK(station.defect_prob == spec.defect_prob);
+    CHECK(station.repairs == spec.repairs);
+    CHECK(inspection.detect_prob == spec.detect_prob);
+    CHECK(inspection.false_alarm_prob == spec.false_alarm_prob);
+    CHECK(link.loss_prob == spec.loss_prob);
+    CHECK(link.damage_prob == spec.damage_prob);
+    REQUIRE(station.breakdowns);
+    const Breakdowns bd;
+    CHECK(station.breakdowns->cost_per_repair == bd.cost_per_repair);
+    CHECK(station.breakdowns->on_failure == bd.on_failure);
+    CHECK(station.breakdowns->clock == bd.clock);
+    REQUIRE(sc.run.precision);
+    CHECK(sc.run.precision->max_replications == Precision{}.max_replications);
 }

@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/input/load.hpp"
 #include "models/scenario/diagnostics.hpp"
-#include "models/scenario/loader.hpp"
 #include "models/scenario/overrides.hpp"
 
 using namespace qosim::models;
@@ -13,7 +13,13 @@ using qosim::sim::DistKind;
 
 namespace {
 
-std::string full() { return std::string(QOSIM_TEST_DATA_DIR) + "/good/full.yaml"; }
+// Appended, not std::string(lit) + lit: GCC 12 under LTO warns (-Wstringop-overread, a false
+// positive) on the concatenation.
+std::string full() {
+    std::string path = QOSIM_TEST_DATA_DIR;
+    path += "/good/full.yaml";
+    return path;
+}
 
 Scenario with(const std::vector<std::string>& sets) { return load_scenario(full(), sets); }
 

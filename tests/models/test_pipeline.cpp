@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "models/engine/order_queue.hpp"
+#include "models/input/load.hpp"
 #include "models/run/replication.hpp"
-#include "models/scenario/loader.hpp"
 
 using qosim::models::load_scenario_text;
 using qosim::models::run_replication;

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/scenario/loader.hpp"
+#include "models/input/load.hpp"
 #include "models/scenario/routing.hpp"
 
 using qosim::models::kScrapStage;

@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include "models/graph/stage_graph.hpp"
+#include "models/input/load.hpp"
 #include "models/scenario/diagnostics.hpp"
-#include "models/scenario/loader.hpp"
 
 using namespace qosim::models;
 

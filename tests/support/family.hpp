@@ -26,8 +26,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/input/load.hpp"
 #include "models/run/replication.hpp"
-#include "models/scenario/loader.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/statistics.hpp"
 

@@ -11,8 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/input/load.hpp"
 #include "models/run/replication.hpp"
-#include "models/scenario/loader.hpp"
 #include "support/family.hpp"
 
 namespace {

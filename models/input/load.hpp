@@ -1,5 +1,5 @@
 // Scenario loading: YAML text -> marked tree -> variant / sweep point -> overrides ->
-// validation -> Scenario.
+// section builders -> semantic validation -> Scenario.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,134 @@
+// Section builder for `faults:`: scheduled outages, surges and temporary probabilities, each
+// on a stage of a type it applies to, none overlapping another of its kind on that stage.
+#include "models/input/builder.hpp"
+
+namespace qosim::models::detail {
+
+namespace {
+
+/// The stage types a fault kind applies to, and those types in words.
+StageTypeMask fault_stage_types(FaultKind k) {
+    const auto bit = [](StageType t) { return stage_bit(t); };
+    switch (k) {
+    case FaultKind::outage: return bit(StageType::station) | bit(StageType::inspection);
+    case FaultKind::surge: return bit(StageType::source);
+    case FaultKind::defect_prob: return bit(StageType::station) | bit(StageType::link);
+    case FaultKind::loss_prob: return bit(StageType::link);
+    case FaultKind::service:
+        return bit(StageType::station) | bit(StageType::inspection) | bit(StageType::link);
+    }
+    return 0;
+}
+
+const char* fault_stage_words(FaultKind k) {
+    switch (k) {
+    case FaultKind::outage: return "a station or inspection";
+    case FaultKind::surge: return "a source";
+    case FaultKind::defect_prob: return "a station or link";
+    case FaultKind::loss_prob: return "a link";
+    case FaultKind::service: return "a station, inspection or link";
+    }
+    return "?";
+}
+
+constexpr const char* kFaultKindsHint =
+    "outage: a station or inspection; surge: a source (factor); defect_prob: a station or link "
+    "(value); loss_prob: a link (value); service: a station, inspection or link (factor)";
+
+}  // namespace
+
+void ScenarioBuilder::read_faults() {
+    const Cursor faults = at(top_, "faults");
+    if (!faults.present() || faults.node->is_null()) return;
+    if (!r_.check_list(faults)) return;
+    std::vector<std::size_t> item_of;  // sc_.faults[k] came from faults.item_of[k]
+    for (std::size_t i = 0; i < faults.node->items.size(); ++i) {
+        const Cursor fc = Reader::item(faults, i);
+        if (!r_.check_map(fc)) continue;
+        if (auto f = read_fault(fc)) {
+            sc_.faults.push_back(*f);
+            item_of.push_back(i);
+        }
+    }
+    // Two faults of one kind on one stage at once would end each other's effect early.
+    for (std::size_t k = 0; k < sc_.faults.size(); ++k) {
+        const Fault& f = sc_.faults[k];
+        for (std::size_t j = 0; j < k; ++j) {
+            const Fault& g = sc_.faults[j];
+            if (g.stage != f.stage || g.kind != f.kind) continue;
+            if (f.at < g.at + g.duration && g.at < f.at + f.duration) {
+                const Cursor at_c = at(Reader::item(faults, item_of[k]), "at");
+                r_.error(at_c.loc, at_c.path,
+                         "this " + std::string(to_string(f.kind)) + " fault on `" +
+                             names_[f.stage] + "` overlaps faults." + std::to_string(item_of[j]) +
+                             " ([" + format_number(g.at) + ", " + format_number(g.at + g.duration) +
+                             "))",
+                         "merge them into one fault, or move one so they do not overlap");
+                break;
+            }
+        }
+    }
+}
+
+std::optional<Fault> ScenarioBuilder::read_fault(const Cursor& fc) {
+    const std::size_t errors_before = r_.error_count();
+    Fault f;
+    f.loc = fc.loc;
+    const Cursor stage_c = at(fc, "stage");
+    const Cursor kind_c = at(fc, "kind");
+    const Cursor factor_c = at(fc, "factor");
+    const Cursor value_c = at(fc, "value");
+    const auto name = r_.text(stage_c);
+    const auto kind_text = r_.text(kind_c);
+    const auto at_v = r_.number(at(fc, "at"));
+    const auto duration = r_.number(at(fc, "duration"));
+    if (at_v) f.at = *at_v;
+    if (duration) f.duration = *duration;
+    const auto factor = factor_c.present() ? r_.number(factor_c) : std::nullopt;
+    const auto value = value_c.present() ? r_.number(value_c) : std::nullopt;
+    std::optional<std::size_t> stage;
+    if (name && !names_.empty()) stage = stage_index(stage_c, *name, nullptr);
+    if (stage) f.stage = *stage;
+    if (kind_text) {
+        f.kind = parse_in(kFaultKindNames, *kind_text).value_or(FaultKind::outage);
+        const bool takes_factor = f.kind == FaultKind::surge || f.kind == FaultKind::service;
+        const bool takes_value = f.kind == FaultKind::defect_prob || f.kind == FaultKind::loss_prob;
+        const std::string kind = to_string(f.kind);
+        const std::string a_kind = (f.kind == FaultKind::outage ? "an " : "a ") + kind;
+        const std::string takes = a_kind + " fault takes: stage, kind, at, duration" +
+                                  (takes_factor  ? ", factor"
+                                   : takes_value ? ", value"
+                                                 : "");
+        for (const auto& [c, allowed] :
+             {std::pair{&factor_c, takes_factor}, std::pair{&value_c, takes_value}}) {
+            if (c->present() && !allowed) {
+                r_.error(c->key_loc, c->path,
+                         "`" + std::string(c->name()) + "` does not apply to " + a_kind + " fault",
+                         takes);
+            }
+        }
+        if (takes_factor && !factor_c.present()) {
+            r_.error(fc.loc, factor_c.path, a_kind + " fault needs `factor` (> 0)",
+                     f.kind == FaultKind::surge
+                         ? "the arrival rate is multiplied by it, e.g. factor: 2"
+                         : "service (or delay) times are multiplied by it, e.g. factor: 1.5");
+        }
+        if (takes_value && !value_c.present()) {
+            r_.error(fc.loc, value_c.path, a_kind + " fault needs `value` (in [0, 1])",
+                     "the stage's " + kind + " during the fault, e.g. value: 0.1");
+        }
+        if (factor) f.factor = *factor;
+        if (value) f.value = *value;
+        if (stage && types_known_[*stage] &&
+            (fault_stage_types(f.kind) & stage_bit(sc_.stages[*stage].type)) == 0) {
+            r_.error(stage_c.loc, stage_c.path,
+                     a_kind + " fault needs " + fault_stage_words(f.kind) + ", and `" + *name +
+                         "` is " + with_article(sc_.stages[*stage].type),
+                     kFaultKindsHint);
+        }
+    }
+    if (r_.error_count() != errors_before || !stage || !kind_text) return std::nullopt;
+    return f;
+}
+
+}  // namespace qosim::models::detail
