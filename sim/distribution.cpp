@@ -100,19 +100,61 @@ double gamma_draw(RandomStream& rng, double shape, double c, double scale) {
 
 }  // namespace
 
+namespace {
+
+// The families, in SPEC §2 order (the order `check --help` lists them in).
+constexpr std::array kFamilies{
+    DistributionFamily{DistKind::exponential,
+                       "exponential",
+                       {"mean", "rate"},
+                       true,
+                       "mean, or rate = 1/mean (exactly one)"},
+    DistributionFamily{DistKind::constant,
+                       "constant",
+                       {"value"},
+                       false,
+                       "always `value` (a bare number means the same)"},
+    DistributionFamily{
+        DistKind::uniform, "uniform", {"min", "max"}, false, "uniform on [min, max]"},
+    DistributionFamily{DistKind::triangular,
+                       "triangular",
+                       {"min", "mode", "max"},
+                       false,
+                       "triangular on [min, max] peaking at mode"},
+    DistributionFamily{DistKind::normal, "normal", {"mean", "sd"}, false, "normal, truncated at 0"},
+    DistributionFamily{DistKind::lognormal,
+                       "lognormal",
+                       {"mean", "sd"},
+                       false,
+                       "lognormal with this mean and sd (of the distribution itself)"},
+    DistributionFamily{
+        DistKind::gamma, "gamma", {"shape", "scale"}, false, "gamma; mean = shape x scale"},
+    DistributionFamily{DistKind::erlang,
+                       "erlang",
+                       {"k", "mean"},
+                       false,
+                       "sum of k exponential phases with total mean `mean` (k integer >= 1)"},
+    DistributionFamily{DistKind::weibull, "weibull", {"shape", "scale"}, false, "Weibull"},
+    DistributionFamily{DistKind::empirical,
+                       "empirical",
+                       {"values", "weights"},
+                       false,
+                       "one of `values` (a list) drawn with `weights` (a list, same length)"},
+};
+
+}  // namespace
+
+std::span<const DistributionFamily> distribution_families() { return kFamilies; }
+
+const DistributionFamily* find_distribution_family(std::string_view name) {
+    for (const auto& f : kFamilies)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
 std::string_view to_string(DistKind kind) {
-    switch (kind) {
-    case DistKind::constant: return "constant";
-    case DistKind::exponential: return "exponential";
-    case DistKind::uniform: return "uniform";
-    case DistKind::triangular: return "triangular";
-    case DistKind::normal: return "normal";
-    case DistKind::lognormal: return "lognormal";
-    case DistKind::gamma: return "gamma";
-    case DistKind::erlang: return "erlang";
-    case DistKind::weibull: return "weibull";
-    case DistKind::empirical: return "empirical";
-    }
+    for (const auto& f : kFamilies)
+        if (f.kind == kind) return f.name;
     return "unknown";
 }
 

@@ -1,7 +1,9 @@
 // Probability distributions named in SPEC §2, sampled with portable algorithms.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -43,6 +45,22 @@ private:
     std::string param_;
     std::string problem_;
 };
+
+/// One distribution family as a scenario writes it: the one table of families, which the
+/// scenario schema (help, `check --help`, JSON schema), the reader and to_string iterate.
+struct DistributionFamily {
+    DistKind kind;
+    std::string_view name;                   ///< the `dist:` value (fixed by SPEC §2)
+    std::array<std::string_view, 3> params;  ///< parameter keys (unused slots empty)
+    bool one_of = false;                     ///< exactly one of `params` (exponential)
+    std::string_view help;
+};
+
+/// Every family, in SPEC §2 order.
+[[nodiscard]] std::span<const DistributionFamily> distribution_families();
+
+/// The family called `name`, or null.
+[[nodiscard]] const DistributionFamily* find_distribution_family(std::string_view name);
 
 /// Name of a kind as written in scenarios ("exponential").
 std::string_view to_string(DistKind kind);

@@ -521,46 +521,6 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("defect_prob and loss_prob faults (required there): the probability meanwhile"),
 });
 
-constexpr std::array kDistributions{
-    DistributionSchema{sim::DistKind::exponential,
-                       "exponential",
-                       {"mean", "rate"},
-                       true,
-                       "mean, or rate = 1/mean (exactly one)"},
-    DistributionSchema{sim::DistKind::constant,
-                       "constant",
-                       {"value"},
-                       false,
-                       "always `value` (a bare number means the same)"},
-    DistributionSchema{
-        sim::DistKind::uniform, "uniform", {"min", "max"}, false, "uniform on [min, max]"},
-    DistributionSchema{sim::DistKind::triangular,
-                       "triangular",
-                       {"min", "mode", "max"},
-                       false,
-                       "triangular on [min, max] peaking at mode"},
-    DistributionSchema{
-        sim::DistKind::normal, "normal", {"mean", "sd"}, false, "normal, truncated at 0"},
-    DistributionSchema{sim::DistKind::lognormal,
-                       "lognormal",
-                       {"mean", "sd"},
-                       false,
-                       "lognormal with this mean and sd (of the distribution itself)"},
-    DistributionSchema{
-        sim::DistKind::gamma, "gamma", {"shape", "scale"}, false, "gamma; mean = shape x scale"},
-    DistributionSchema{sim::DistKind::erlang,
-                       "erlang",
-                       {"k", "mean"},
-                       false,
-                       "sum of k exponential phases with total mean `mean` (k integer >= 1)"},
-    DistributionSchema{sim::DistKind::weibull, "weibull", {"shape", "scale"}, false, "Weibull"},
-    DistributionSchema{sim::DistKind::empirical,
-                       "empirical",
-                       {"values", "weights"},
-                       false,
-                       "one of `values` (a list) drawn with `weights` (a list, same length)"},
-};
-
 std::string format_number(double x) {
     char buf[32];
     const auto res = std::to_chars(buf, buf + sizeof buf, x);
@@ -722,18 +682,15 @@ std::vector<std::string_view> split_choices(std::string_view choices) {
     return out;
 }
 
-std::span<const DistributionSchema> distribution_schema() { return kDistributions; }
+std::span<const DistributionSchema> distribution_schema() { return sim::distribution_families(); }
 
 const DistributionSchema* find_distribution(std::string_view name) {
-    for (const auto& d : kDistributions) {
-        if (d.name == name) return &d;
-    }
-    return nullptr;
+    return sim::find_distribution_family(name);
 }
 
 std::vector<std::string_view> distribution_keys() {
     std::vector<std::string_view> out{"dist"};
-    for (const auto& d : kDistributions) {
+    for (const auto& d : sim::distribution_families()) {
         for (const auto p : d.params) {
             if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
         }
@@ -770,7 +727,7 @@ std::string schema_reference() {
         out += std::string(k.help) + "\n";
     }
     out += "\nDistributions ({dist: NAME, ...}):\n";
-    for (const auto& d : kDistributions) {
+    for (const auto& d : sim::distribution_families()) {
         out += "  ";
         append_padded(out, d.name, 14);
         std::string params;
@@ -929,7 +886,7 @@ std::string schema_markdown() {
         out += " |\n";
     }
     out += "\n### Distributions\n\n| `dist:` | parameters | meaning |\n|---|---|---|\n";
-    for (const auto& d : kDistributions) {
+    for (const auto& d : sim::distribution_families()) {
         out += "| ";
         code(out, d.name);
         out += " | ";

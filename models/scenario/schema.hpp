@@ -100,14 +100,8 @@ struct SchemaKey {
 /// The values of a `choices` / `reserved_values` string, split at '|'.
 [[nodiscard]] std::vector<std::string_view> split_choices(std::string_view choices);
 
-/// One distribution family: its `dist:` name and parameters.
-struct DistributionSchema {
-    sim::DistKind kind;
-    std::string_view name;
-    std::array<std::string_view, 3> params;  ///< parameter keys (unused slots empty)
-    bool one_of = false;                     ///< exactly one of `params` (exponential)
-    std::string_view help;
-};
+/// One distribution family: its `dist:` name and parameters (the table is sim's).
+using DistributionSchema = sim::DistributionFamily;
 
 /// Every distribution family, in SPEC §2 order.
 [[nodiscard]] std::span<const DistributionSchema> distribution_schema();
