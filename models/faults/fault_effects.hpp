@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "models/scenario/scenario.hpp"
+#include "models/scenario/schema.hpp"
 
 namespace qosim::models {
 
@@ -25,13 +26,18 @@ enum class Overlap : std::uint8_t {
 };
 
 /// One fault kind: the parameter it sets, how overlaps combine, which field of `Fault` holds
-/// the value it sets (`latest` kinds), and the parameter's value without any fault.
+/// the value it sets (`latest` kinds), the parameter's value without any fault, and what the
+/// loader checks: the stage types it applies to (and those in words) and, for a `factor`
+/// kind, the hint when the factor is missing.
 struct FaultEffect {
     FaultKind kind;
     Parameter parameter;
     Overlap overlap;
     double Fault::*amount;                  ///< the value while the fault is active
     double (*base)(const StageSpec& spec);  ///< the value without a fault
+    StageTypeMask stages;                   ///< the stage types it applies to
+    const char* stages_in_words;            ///< "a station or inspection"
+    const char* factor_hint = "";           ///< `factor` kinds: what the factor multiplies
 };
 
 namespace detail {
@@ -43,15 +49,23 @@ constexpr double base_loss(const StageSpec& s) { return s.loss_prob; }
 }  // namespace detail
 
 /// Every fault kind, in `FaultKind` order. Adding a kind: a row here, the enum value and its
-/// name (models/scenario), and a case in the engine's `set_parameter` if the parameter is new.
+/// name (models/scenario/enum_names.hpp), and a case in the engine's `apply_fault` if the
+/// parameter is new. The loader's checks and hints read the row.
 inline constexpr std::array<FaultEffect, 5> kFaultEffects{{
-    {FaultKind::outage, Parameter::servers, Overlap::stack, nullptr, detail::base_one},
-    {FaultKind::surge, Parameter::arrival_rate, Overlap::latest, &Fault::factor, detail::base_one},
+    {FaultKind::outage, Parameter::servers, Overlap::stack, nullptr, detail::base_one,
+     stage_bit(StageType::station) | stage_bit(StageType::inspection), "a station or inspection"},
+    {FaultKind::surge, Parameter::arrival_rate, Overlap::latest, &Fault::factor, detail::base_one,
+     stage_bit(StageType::source), "a source",
+     "the arrival rate is multiplied by it, e.g. factor: 2"},
     {FaultKind::defect_prob, Parameter::defect_prob, Overlap::latest, &Fault::value,
-     detail::base_defect},
-    {FaultKind::loss_prob, Parameter::loss_prob, Overlap::latest, &Fault::value, detail::base_loss},
-    {FaultKind::service, Parameter::service_time, Overlap::latest, &Fault::factor,
-     detail::base_one},
+     detail::base_defect, stage_bit(StageType::station) | stage_bit(StageType::link),
+     "a station or link"},
+    {FaultKind::loss_prob, Parameter::loss_prob, Overlap::latest, &Fault::value, detail::base_loss,
+     stage_bit(StageType::link), "a link"},
+    {FaultKind::service, Parameter::service_time, Overlap::latest, &Fault::factor, detail::base_one,
+     stage_bit(StageType::station) | stage_bit(StageType::inspection) | stage_bit(StageType::link),
+     "a station, inspection or link",
+     "service (or delay) times are multiplied by it, e.g. factor: 1.5"},
 }};
 
 /// The row of `kind`.

@@ -1,39 +1,25 @@
 // Section builder for `faults:`: scheduled outages, surges and temporary probabilities, each
 // on a stage of a type it applies to, none overlapping another of its kind on that stage.
+#include <string>
+
+#include "models/faults/fault_effects.hpp"
 #include "models/input/builder.hpp"
 
 namespace qosim::models::detail {
 
 namespace {
 
-/// The stage types a fault kind applies to, and those types in words.
-StageTypeMask fault_stage_types(FaultKind k) {
-    const auto bit = [](StageType t) { return stage_bit(t); };
-    switch (k) {
-    case FaultKind::outage: return bit(StageType::station) | bit(StageType::inspection);
-    case FaultKind::surge: return bit(StageType::source);
-    case FaultKind::defect_prob: return bit(StageType::station) | bit(StageType::link);
-    case FaultKind::loss_prob: return bit(StageType::link);
-    case FaultKind::service:
-        return bit(StageType::station) | bit(StageType::inspection) | bit(StageType::link);
+/// "outage: a station or inspection; surge: a source (factor); ...", from the table.
+std::string fault_kinds_hint() {
+    std::string out;
+    for (const FaultEffect& e : kFaultEffects) {
+        if (!out.empty()) out += "; ";
+        out += std::string(to_string(e.kind)) + ": " + e.stages_in_words;
+        if (e.amount == &Fault::factor) out += " (factor)";
+        if (e.amount == &Fault::value) out += " (value)";
     }
-    return 0;
+    return out;
 }
-
-const char* fault_stage_words(FaultKind k) {
-    switch (k) {
-    case FaultKind::outage: return "a station or inspection";
-    case FaultKind::surge: return "a source";
-    case FaultKind::defect_prob: return "a station or link";
-    case FaultKind::loss_prob: return "a link";
-    case FaultKind::service: return "a station, inspection or link";
-    }
-    return "?";
-}
-
-constexpr const char* kFaultKindsHint =
-    "outage: a station or inspection; surge: a source (factor); defect_prob: a station or link "
-    "(value); loss_prob: a link (value); service: a station, inspection or link (factor)";
 
 }  // namespace
 
@@ -91,8 +77,9 @@ std::optional<Fault> ScenarioBuilder::read_fault(const Cursor& fc) {
     if (stage) f.stage = *stage;
     if (kind_text) {
         f.kind = parse_in(kFaultKindNames, *kind_text).value_or(FaultKind::outage);
-        const bool takes_factor = f.kind == FaultKind::surge || f.kind == FaultKind::service;
-        const bool takes_value = f.kind == FaultKind::defect_prob || f.kind == FaultKind::loss_prob;
+        const FaultEffect& effect = fault_effect(f.kind);
+        const bool takes_factor = effect.amount == &Fault::factor;
+        const bool takes_value = effect.amount == &Fault::value;
         const std::string kind = to_string(f.kind);
         const std::string a_kind = (f.kind == FaultKind::outage ? "an " : "a ") + kind;
         const std::string takes = a_kind + " fault takes: stage, kind, at, duration" +
@@ -109,9 +96,7 @@ std::optional<Fault> ScenarioBuilder::read_fault(const Cursor& fc) {
         }
         if (takes_factor && !factor_c.present()) {
             r_.error(fc.loc, factor_c.path, a_kind + " fault needs `factor` (> 0)",
-                     f.kind == FaultKind::surge
-                         ? "the arrival rate is multiplied by it, e.g. factor: 2"
-                         : "service (or delay) times are multiplied by it, e.g. factor: 1.5");
+                     effect.factor_hint);
         }
         if (takes_value && !value_c.present()) {
             r_.error(fc.loc, value_c.path, a_kind + " fault needs `value` (in [0, 1])",
@@ -120,11 +105,11 @@ std::optional<Fault> ScenarioBuilder::read_fault(const Cursor& fc) {
         if (factor) f.factor = *factor;
         if (value) f.value = *value;
         if (stage && types_known_[*stage] &&
-            (fault_stage_types(f.kind) & stage_bit(sc_.stages[*stage].type)) == 0) {
+            (effect.stages & stage_bit(sc_.stages[*stage].type)) == 0) {
             r_.error(stage_c.loc, stage_c.path,
-                     a_kind + " fault needs " + fault_stage_words(f.kind) + ", and `" + *name +
+                     a_kind + " fault needs " + effect.stages_in_words + ", and `" + *name +
                          "` is " + with_article(sc_.stages[*stage].type),
-                     kFaultKindsHint);
+                     fault_kinds_hint());
         }
     }
     if (r_.error_count() != errors_before || !stage || !kind_text) return std::nullopt;
