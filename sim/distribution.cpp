@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/number_text.hpp"
 #include "sim/portable_log.hpp"
 
 namespace qosim::sim {
@@ -15,13 +16,6 @@ namespace qosim::sim {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-
-/// Shortest round-trip, locale-independent text of `x` ("-0.2", "inf", "nan").
-std::string format_number(double x) {
-    char buf[32];
-    const auto res = std::to_chars(buf, buf + sizeof buf, x);
-    return std::string(buf, res.ptr);
-}
 
 /// Throws ParamError("<name>", "must be <rule>, got <value>") unless `ok`.
 void require(bool ok, std::string_view name, std::string_view rule, double value) {

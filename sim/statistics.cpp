@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/number_text.hpp"
+
 namespace qosim::sim {
 
 // --- Tally ----------------------------------------------------------------------------------
@@ -56,13 +58,6 @@ double TimeWeighted::mean(double t_end) const {
 // --- QuantileSketch -------------------------------------------------------------------------
 
 namespace {
-
-/// Shortest round-trip, locale-independent text of `x`.
-std::string format_number(double x) {
-    char buf[32];
-    const auto res = std::to_chars(buf, buf + sizeof buf, x);
-    return std::string(buf, res.ptr);
-}
 
 constexpr int kDoubleMantissaBits = 52;
 

@@ -13,6 +13,7 @@
 #include <boost/graph/strong_components.hpp>
 
 #include "models/graph/order_classes.hpp"
+#include "sim/number_text.hpp"
 
 namespace qosim::models {
 
@@ -46,11 +47,7 @@ std::vector<Vertex> stages_of_type(const Scenario& sc, StageType t) {
     return out;
 }
 
-std::string format_number(double x) {
-    char buf[32];
-    const auto res = std::to_chars(buf, buf + sizeof buf, x);
-    return std::string(buf, res.ptr);
-}
+using sim::format_number;
 
 // The graph of the routes units of `product` take (routes_taken()); every route when `all`.
 StageGraph route_graph(const Scenario& sc, bool all, std::optional<std::size_t> product,

@@ -7,16 +7,13 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sim/number_text.hpp"
+
 namespace qosim::models {
 
 namespace {
 
-/// Shortest round-trip, locale-independent text of `x`.
-std::string format_number(double x) {
-    char buf[32];
-    const auto res = std::to_chars(buf, buf + sizeof buf, x);
-    return std::string(buf, res.ptr);
-}
+using sim::format_number;
 
 /// Fabian's triangular continuation region on the scale of a sum of r observations:
 /// max{0, h2 s2 / (2 tol) - tol r / 2}. KN's W(r) is this divided by r (tol = delta); the

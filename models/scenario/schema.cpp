@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "models/scenario/enum_names.hpp"
+#include "sim/number_text.hpp"
 
 namespace qosim::models {
 
@@ -521,11 +522,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("defect_prob and loss_prob faults (required there): the probability meanwhile"),
 });
 
-std::string format_number(double x) {
-    char buf[32];
-    const auto res = std::to_chars(buf, buf + sizeof buf, x);
-    return std::string(buf, res.ptr);
-}
+using sim::format_number;
 
 std::string_view type_name(KeyType t) {
     switch (t) {
