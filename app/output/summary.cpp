@@ -5,10 +5,9 @@
 #include <cmath>
 #include <limits>
 
-#include <boost/math/distributions/students_t.hpp>
-
 #include "app/output/csv.hpp"
 #include "app/output/text.hpp"
+#include "models/run/confidence.hpp"
 #include "models/run/metrics.hpp"
 #include "sim/statistics.hpp"
 
@@ -64,10 +63,7 @@ MetricSummary summarize_values(std::span<const double> values) {
         return m;
     }
     m.sd = tally.sd();
-    // Two-sided 95 % interval: t quantile at 0.975 with n-1 degrees of freedom.
-    const boost::math::students_t dist(static_cast<double>(m.n - 1));
-    const double t = boost::math::quantile(dist, 0.975);
-    const double half = t * m.sd / std::sqrt(static_cast<double>(m.n));
+    const double half = models::t_half_width95(m.sd, m.n);
     m.ci95_half_width = half;
     m.ci95_low = m.mean - half;
     m.ci95_high = m.mean + half;

@@ -1,10 +1,22 @@
-// Confidence intervals computed from raw counts: the survey's Wilson score interval.
+// Confidence intervals: Student t over replication means, and the survey's Wilson score
+// interval from raw counts.
 #include "models/run/confidence.hpp"
 
 #include <algorithm>
 #include <cmath>
 
+#include <boost/math/distributions/students_t.hpp>
+
 namespace qosim::models {
+
+double student_t_quantile(double df, double p) {
+    return boost::math::quantile(boost::math::students_t(df), p);
+}
+
+double t_half_width95(double sd, std::size_t n) {
+    return student_t_quantile(static_cast<double>(n - 1), 0.975) * sd /
+           std::sqrt(static_cast<double>(n));
+}
 
 ProportionInterval wilson_interval(std::uint64_t successes, std::uint64_t n, double z) {
     const auto trials = static_cast<double>(n);

@@ -5,8 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include <boost/math/distributions/students_t.hpp>
-
+#include "models/run/confidence.hpp"
 #include "models/run/replication.hpp"
 #include "models/run/warmup.hpp"
 
@@ -36,8 +35,7 @@ double ci95_half_width(std::span<const double> values) {
     double ss = 0.0;
     for (const double v : values) ss += (v - mean) * (v - mean);
     const double sd = std::sqrt(ss / static_cast<double>(n - 1));
-    const boost::math::students_t t(static_cast<double>(n - 1));
-    return boost::math::quantile(t, 0.975) * sd / std::sqrt(static_cast<double>(n));
+    return t_half_width95(sd, n);
 }
 
 std::optional<std::size_t> replications_needed(std::span<const double> values, double goal,

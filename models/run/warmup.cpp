@@ -6,8 +6,7 @@
 #include <cstddef>
 #include <limits>
 
-#include <boost/math/distributions/students_t.hpp>
-
+#include "models/run/confidence.hpp"
 #include "sim/statistics.hpp"
 
 namespace qosim::models {
@@ -59,9 +58,8 @@ double warmup_from_pilot_cuts(const std::vector<double>& cuts, double horizon) {
     const double largest = tally.max();  // 0 without pilots
     if (!(largest > 0.0) || cuts.size() < 2) return std::max(0.0, largest);
     const auto n = static_cast<double>(cuts.size());
-    const boost::math::students_t t(n - 1.0);
     const double bound =
-        tally.mean() + boost::math::quantile(t, 0.95) * tally.sd() * std::sqrt(1.0 + 1.0 / n);
+        tally.mean() + student_t_quantile(n - 1.0, 0.95) * tally.sd() * std::sqrt(1.0 + 1.0 / n);
     const double cap = horizon > 0.0 ? 0.5 * horizon : std::numeric_limits<double>::infinity();
     return std::max(largest, std::min(bound, cap));
 }
