@@ -7,17 +7,9 @@
 #include <span>
 
 #include "models/scenario/did_you_mean.hpp"
+#include "models/scenario/join_names.hpp"
 
 namespace qosim::models::detail {
-
-std::string join_names(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& n : names) {
-        if (!out.empty()) out += ", ";
-        out += n;
-    }
-    return out;
-}
 
 std::string format_number(double x) {
     char buf[32];

@@ -11,15 +11,13 @@
 
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/enum_names.hpp"
+#include "models/scenario/join_names.hpp"
 #include "models/scenario/raw_tree.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/scenario/schema.hpp"
 #include "models/scenario/value_reader.hpp"
 
 namespace qosim::models::detail {
-
-/// "a, b, c".
-std::string join_names(const std::vector<std::string>& names);
 
 /// 12 significant digits, locale-independent: a sum like 0.7 + 0.2 prints as 0.9.
 std::string format_number(double x);

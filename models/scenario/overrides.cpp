@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "models/scenario/did_you_mean.hpp"
+#include "models/scenario/join_names.hpp"
 #include "models/scenario/schema.hpp"
 
 namespace qosim::models {
@@ -31,15 +32,6 @@ std::string join(const std::vector<std::string>& segs, std::size_t n) {
     for (std::size_t i = 0; i < n && i < segs.size(); ++i) {
         if (i > 0) out += '.';
         out += segs[i];
-    }
-    return out;
-}
-
-std::string join_names(const std::vector<std::string_view>& names) {
-    std::string out;
-    for (const auto n : names) {
-        if (!out.empty()) out += ", ";
-        out += n;
     }
     return out;
 }

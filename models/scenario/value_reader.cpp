@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/scenario/did_you_mean.hpp"
+#include "models/scenario/join_names.hpp"
 
 namespace qosim::models::detail {
 
@@ -13,15 +14,6 @@ namespace {
 
 std::string join(const std::string& path, std::string_view key) {
     return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string join_names(const std::vector<std::string_view>& names, std::string_view sep = ", ") {
-    std::string out;
-    for (const auto n : names) {
-        if (!out.empty()) out += sep;
-        out += n;
-    }
-    return out;
 }
 
 // "`servers` = identical parallel servers: integer >= 1 (count); default 1"

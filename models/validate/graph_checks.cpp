@@ -10,20 +10,12 @@
 
 #include "models/graph/order_classes.hpp"
 #include "models/graph/stage_graph.hpp"
+#include "models/scenario/join_names.hpp"
 #include "models/scenario/routing.hpp"
 
 namespace qosim::models {
 
 namespace {
-
-std::string join_names(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& n : names) {
-        if (!out.empty()) out += ", ";
-        out += n;
-    }
-    return out;
-}
 
 /// The checks of one scenario, reporting into `diags`.
 class GraphChecks {
