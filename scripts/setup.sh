@@ -6,6 +6,8 @@ set -euo pipefail
 # libboost-graph-dev. CLI11 2.1, Catch2 2.13, yaml-cpp 0.7 and Eigen 3.4 are Debian 12's.
 # Open MPI 4.1 (libopenmpi-dev, openmpi-bin) for `mpirun -n N qosim sweep`; the build works
 # without it (-DQOSIM_MPI=OFF), the test suite checks the MPI case when it is there.
+# Graphviz (`dot`) renders `qosim graph -o FILE.svg|png`; python3-jsonschema validates the
+# bundled scenarios against `qosim schema`; Chromium renders report.html headless in the tests.
 packages=(
     g++
     cmake
@@ -20,6 +22,9 @@ packages=(
     python3
     libopenmpi-dev
     openmpi-bin
+    graphviz
+    python3-jsonschema
+    chromium
 )
 
 missing=()
