@@ -167,8 +167,13 @@ std::string stages_csv(const models::Scenario& scenario,
             const auto& spec = scenario.stages[s];
             csv.count(static_cast<double>(r.replication));
             csv.text(spec.name).text(models::to_string(spec.type));
-            for (const auto& m : models::stage_metrics())
-                csv.value(r.stages[s].*m.field, m.is_count);
+            for (const auto& m : models::stage_metrics()) {
+                if (models::stage_metric_applies(m, spec.type)) {
+                    csv.value(r.stages[s].*m.field, m.is_count);
+                } else {
+                    csv.number(std::numeric_limits<double>::quiet_NaN());  // empty cell
+                }
+            }
             csv.end_row();
         }
     }

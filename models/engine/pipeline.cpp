@@ -505,7 +505,7 @@ ReplicationResult Pipeline::collect() {
         if (ref.kind == Kind::station || ref.kind == Kind::plain_station) {
             shared_cost += stations_[ref.index].finish(end, T, out, r);
         } else if (ref.kind == Kind::link) {
-            out.utilization = T > 0 ? s.busy.mean(end) : 0.0;  // mean units in transit
+            out.in_transit_mean = T > 0 ? s.busy.mean(end) : 0.0;
             const double units = scenario_.stages[i].cost.per_unit * out.departures;
             out.cost = units;
             r.cost_units += units;

@@ -61,41 +61,53 @@ constexpr std::array kRunMetrics{
     RunMetric{"survey_ci95_high", &R::survey_ci95_high, false, "share", MetricPresence::survey},
 };
 
+// Which stage types a stages.csv field is defined for; elsewhere its cell is empty.
+constexpr StageTypeMask kServers = stage_bit(StageType::station) | stage_bit(StageType::inspection);
+constexpr StageTypeMask kWorking = kServers | stage_bit(StageType::link);
+constexpr StageTypeMask kNotSink = kAllStageTypes & ~stage_bit(StageType::sink);
+constexpr StageTypeMask kLink = stage_bit(StageType::link);
+constexpr StageTypeMask kInspection = stage_bit(StageType::inspection);
+
 constexpr std::array kStageMetrics{
-    StageMetric{"arrivals", &S::arrivals, true},
-    StageMetric{"departures", &S::departures, true},
-    StageMetric{"utilization", &S::utilization, false},
-    StageMetric{"availability", &S::availability, false},
-    StageMetric{"queue_len_mean", &S::queue_len_mean, false},
-    StageMetric{"wait_mean", &S::wait_mean, false},
-    StageMetric{"wait_p95", &S::wait_p95, false},
-    StageMetric{"defects_introduced", &S::defects_introduced, true},
-    StageMetric{"defects_detected", &S::defects_detected, true},
-    StageMetric{"defects_escaped", &S::defects_escaped, true},
-    StageMetric{"lost", &S::lost, true},
-    StageMetric{"breakdowns", &S::breakdowns, true},
-    StageMetric{"downtime", &S::downtime, false},
-    StageMetric{"cost", &S::cost, false},
+    StageMetric{"arrivals", &S::arrivals, true, "count"},
+    StageMetric{"departures", &S::departures, true, "count"},
+    StageMetric{"utilization", &S::utilization, false, "share", kServers},
+    StageMetric{"availability", &S::availability, false, "share", kWorking},
+    StageMetric{"queue_len_mean", &S::queue_len_mean, false, "units", kServers},
+    StageMetric{"wait_mean", &S::wait_mean, false, "time", kServers},
+    StageMetric{"wait_p95", &S::wait_p95, false, "time", kServers},
+    StageMetric{"defects_introduced", &S::defects_introduced, true, "count", kWorking},
+    StageMetric{"defects_detected", &S::defects_detected, true, "count", kInspection},
+    StageMetric{"defects_escaped", &S::defects_escaped, true, "count", kWorking},
+    StageMetric{"lost", &S::lost, true, "count", kNotSink},
+    StageMetric{"breakdowns", &S::breakdowns, true, "count", kWorking},
+    StageMetric{"downtime", &S::downtime, false, "time", kWorking},
+    StageMetric{"cost", &S::cost, false, "money"},
     // extensions
-    StageMetric{"blocked_time", &S::blocked_time, false},
-    StageMetric{"false_alarms", &S::false_alarms, true},
-    StageMetric{"reworked", &S::reworked, true},
-    StageMetric{"scrapped", &S::scrapped, true},
-    StageMetric{"busy_time", &S::busy_time, false},
-    StageMetric{"idle_time", &S::idle_time, false},
+    StageMetric{"blocked_time", &S::blocked_time, false, "time", kServers},
+    StageMetric{"false_alarms", &S::false_alarms, true, "count", kInspection},
+    StageMetric{"reworked", &S::reworked, true, "count", kServers},
+    StageMetric{"scrapped", &S::scrapped, true, "count", kWorking},
+    StageMetric{"busy_time", &S::busy_time, false, "time", kServers},
+    StageMetric{"idle_time", &S::idle_time, false, "time", kServers},
+    StageMetric{"in_transit_mean", &S::in_transit_mean, false, "units", kLink},
+    StageMetric{"time_mean", &S::time_mean, false, "time", kWorking},
+    StageMetric{"time_mean_late", &S::time_mean_late, false, "time", kWorking},
+    StageMetric{"time_mean_on_time", &S::time_mean_on_time, false, "time", kWorking},
+    StageMetric{"late_time_share", &S::late_time_share, false, "share", kWorking},
 };
 
 // classes.csv (SPEC §4 fixed columns first).
 constexpr std::array kClassMetrics{
-    ClassMetric{"orders_created", &C::orders_created, true},
-    ClassMetric{"orders_delivered", &C::orders_delivered, true},
-    ClassMetric{"lead_time_mean", &C::lead_time_mean, false},
-    ClassMetric{"lead_time_p95", &C::lead_time_p95, false},
-    ClassMetric{"on_time_rate", &C::on_time_rate, false},
-    ClassMetric{"customer_error_rate", &C::customer_error_rate, false},
-    ClassMetric{"cost_per_order", &C::cost_per_order, false},
-    ClassMetric{"orders_concluded", &C::orders_concluded, true},
-    ClassMetric{"customer_errors", &C::customer_errors, true},
+    ClassMetric{"orders_created", &C::orders_created, true, "count"},
+    ClassMetric{"orders_delivered", &C::orders_delivered, true, "count"},
+    ClassMetric{"lead_time_mean", &C::lead_time_mean, false, "time"},
+    ClassMetric{"lead_time_p95", &C::lead_time_p95, false, "time"},
+    ClassMetric{"on_time_rate", &C::on_time_rate, false, "share"},
+    ClassMetric{"customer_error_rate", &C::customer_error_rate, false, "share"},
+    ClassMetric{"cost_per_order", &C::cost_per_order, false, "money"},
+    ClassMetric{"orders_concluded", &C::orders_concluded, true, "count"},
+    ClassMetric{"customer_errors", &C::customer_errors, true, "count"},
 };
 
 }  // namespace

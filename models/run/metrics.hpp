@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "models/run/result.hpp"
+#include "models/scenario/schema.hpp"  // StageTypeMask, stage_bit
 
 namespace qosim::models {
 
@@ -25,6 +26,7 @@ struct ClassMetric {
     std::string_view name;
     double ClassResult::*field;
     bool is_count;
+    std::string_view unit;  ///< "time", "share", "count", "money"
 };
 
 /// A stages.csv metric column.
@@ -32,7 +34,14 @@ struct StageMetric {
     std::string_view name;
     double StageResult::*field;
     bool is_count;
+    std::string_view unit;                  ///< "time", "share", "count", "money", "units"
+    StageTypeMask applies = kAllStageTypes; ///< stage types the field is defined for
 };
+
+/// True when `m` means something for a stage of type `t`; otherwise its cell is empty.
+constexpr bool stage_metric_applies(const StageMetric& m, StageType t) {
+    return (m.applies & stage_bit(t)) != 0;
+}
 
 /// runs.csv columns after `replication, seed`, in output order.
 std::span<const RunMetric> run_metrics();

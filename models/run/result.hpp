@@ -15,7 +15,7 @@ struct StageResult {
     double arrivals = 0;    ///< units that entered after warm-up
     double departures = 0;  ///< units that left after warm-up
     /// busy server-time / staffed server-time (on shift, or off shift finishing a job);
-    /// links: the mean number of units in transit
+    /// not defined for links (see in_transit_mean), sources and sinks
     double utilization = 0;
     double availability = 1;    ///< share of server-time not broken down / out
     double queue_len_mean = 0;  ///< time-average number waiting (not in service)
@@ -34,6 +34,17 @@ struct StageResult {
     double busy_time = 0;     ///< server-time serving (time units, all servers)
     double idle_time = 0;     ///< staffed server-time not serving (incl. blocked and down)
     double cost = 0;          ///< resource + per-unit + repair cost charged to this stage
+    double in_transit_mean = 0;  ///< links: time-average number of units in transit
+    /// Lateness attribution over the orders delivered after warm-up: the time an order spent
+    /// at this stage (waiting, in service, blocked, in transit, rework loops included), per
+    /// delivered order, per late order and per on-time order. Summed over the stages it is
+    /// the mean lead time of the same orders, exactly.
+    double time_mean = 0;
+    double time_mean_late = 0;
+    double time_mean_on_time = 0;
+    /// This stage's share of the late orders' total lead time (sums to 1 over the stages
+    /// when there was a late order; 0 everywhere otherwise).
+    double late_time_share = 0;
 };
 
 /// Per-product figures of one replication (classes.csv).
