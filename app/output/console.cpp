@@ -169,25 +169,48 @@ double mean_of(const Summary& summary, std::string_view name) {
     return m != nullptr ? m->mean : std::numeric_limits<double>::quiet_NaN();
 }
 
+/// Stages with a positive finite mean of stage metric `k`, largest first; ties in scenario
+/// order (stable, deterministic).
+std::vector<std::pair<double, std::size_t>> ranked_stages(const models::Scenario& scenario,
+                                                          const Summary& summary, std::size_t k) {
+    std::vector<std::pair<double, std::size_t>> ranked;
+    for (std::size_t s = 0; s < scenario.stages.size() && s < summary.stage_means.size(); ++s) {
+        const double v = summary.stage_means[s][k];
+        if (std::isfinite(v) && v > 0) ranked.emplace_back(v, s);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    return ranked;
+}
+
 /// Up to `top` stages with the largest positive replication mean of stage metric `k`:
 /// "smt 12.3, ship 2.1"; empty when none.
 std::string top_stages(const models::Scenario& scenario, const Summary& summary,
                        std::optional<std::size_t> k, std::size_t top) {
     if (!k) return {};
-    std::vector<std::pair<double, std::size_t>> ranked;
-    for (std::size_t s = 0; s < scenario.stages.size() && s < summary.stage_means.size(); ++s) {
-        const double v = summary.stage_means[s][*k];
-        if (std::isfinite(v) && v > 0) ranked.emplace_back(v, s);
-    }
-    // Largest first; ties in scenario order (stable, deterministic).
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    const auto ranked = ranked_stages(scenario, summary, *k);
     std::string out;
     for (std::size_t i = 0; i < ranked.size() && i < top; ++i) {
         if (!out.empty()) out += ", ";
         const double v = ranked[i].first;
         out += cat({scenario.stages[ranked[i].second].name, " ",
                     v >= 0.1 ? fixed(v, 1) : significant(v, 2)});
+    }
+    return out;
+}
+
+/// The `top` stages by share metric `k` as "name 89 %, ...".
+std::string top_shares(const models::Scenario& scenario, const Summary& summary,
+                       std::optional<std::size_t> k, std::size_t top) {
+    if (!k) return {};
+    const auto ranked = ranked_stages(scenario, summary, *k);
+    std::string out;
+    for (std::size_t i = 0; i < ranked.size() && i < top; ++i) {
+        if (!out.empty()) out += ", ";
+        const double pct = 100 * ranked[i].first;
+        out += cat({scenario.stages[ranked[i].second].name, " ",
+                    pct < 1 ? significant(pct, 1) : fixed(pct, pct >= 10 && pct < 99.5 ? 0 : 1),
+                    " %"});
     }
     return out;
 }
@@ -306,10 +329,12 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
         };
         const std::string escaped = detail::top_stages(scenario, summary, escaped_k, 3);
         const std::string lost = detail::top_stages(scenario, summary, lost_k, 3);
+        const std::string late_at =
+            detail::top_shares(scenario, summary, detail::stage_metric_index("late_time_share"), 3);
         add("all customer-facing errors", "customer_error_rate", "");
         add("  delivered defective (escape)", "escape_rate",
             escaped.empty() ? "" : "by origin: " + escaped);
-        add("  late", "late_rate", "");
+        add("  late", "late_rate", late_at.empty() ? "" : "time held by: " + late_at);
         add("  lost or cancelled", "loss_rate", lost.empty() ? "" : "lost at: " + lost);
         if (const MetricSummary* sv = summary.find("survey_error_rate")) {
             auto cells = detail::mean_pm(sv, 100);
@@ -324,6 +349,11 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
         out += errors.render(2);
         if (!escaped.empty() || !lost.empty()) {
             out += "  (causes: orders per replication, largest first)\n";
+        }
+        if (!late_at.empty()) {
+            out +=
+                "  (time held by: each stage's share of the late orders' lead time: waiting, "
+                "service, blocking, transit)\n";
         }
         out += "\n";
     }

@@ -166,7 +166,10 @@ Summary summarize(const models::Scenario& scenario,
         for (std::size_t k = 0; k < stage_metrics.size(); ++k) {
             sim::Tally tally;
             for (const auto& r : results) {
-                if (s < r.stages.size()) tally.add(r.stages[s].*stage_metrics[k].field);
+                // NaN: undefined in that replication (no late order, say): not averaged in.
+                if (s >= r.stages.size()) continue;
+                const double v = r.stages[s].*stage_metrics[k].field;
+                if (!std::isnan(v)) tally.add(v);
             }
             if (tally.count() > 0) summary.stage_means[s][k] = tally.mean();
         }

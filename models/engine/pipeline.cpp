@@ -34,6 +34,7 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
     // Class c < P is product c; class P (= products.size()) is an order without a product.
     const std::size_t classes = scenario.products.size() + 1;
     classes_.resize(scenario.products.size());
+    stage_time_.resize(scenario.stages.size());
     const std::size_t n = scenario.stages.size();
     refs_.resize(n + 1);
     refs_[n] = StageRef{Kind::control, 0};
@@ -278,6 +279,7 @@ void Pipeline::enter(std::uint32_t s, OrderId order) {
 }
 
 void Pipeline::accept(std::uint32_t s, OrderId order) {
+    move_to(order, s);
     const StageRef r = refs_[s];
     switch (r.kind) {
     case Kind::plain_station: stations_[r.index].arrive<true>(*this, order); break;
@@ -409,6 +411,28 @@ void Pipeline::conclude(OrderId id, bool error, std::uint32_t sink) {
 
 // --- statistics -------------------------------------------------------------------------------
 
+// Per delivered, late and on-time order; undefined (NaN, an empty cell) without such orders.
+void Pipeline::attribute_stage_time(std::uint32_t i, StageResult& out) const {
+    constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+    const StageTime& t = stage_time_[i];
+    const auto late = static_cast<double>(late_);
+    const auto on_time = static_cast<double>(delivered_ - late_);
+    double late_total = 0.0;
+    for (const StageTime& u : stage_time_) late_total += u.late;
+    out.time_mean =
+        delivered_ ? (t.late + t.on_time) / static_cast<double>(delivered_) : kUndefined;
+    out.time_mean_late = late_ ? t.late / late : kUndefined;
+    out.time_mean_on_time = delivered_ > late_ ? t.on_time / on_time : kUndefined;
+    out.late_time_share = late_total > 0.0 ? t.late / late_total : kUndefined;
+}
+
+void Pipeline::attribute_time(OrderId id, bool late) {
+    for (const StageVisit& v : orders_.visits(id)) {
+        StageTime& t = stage_time_[v.stage];
+        (late ? t.late : t.on_time) += v.time;
+    }
+}
+
 void Pipeline::check_wip() {
     if (orders_.live() <= scenario_.run.max_wip) return;
     throw RunLimitError("replication " + std::to_string(replication_) +
@@ -431,6 +455,7 @@ void Pipeline::reset_statistics() {
     lead_time_q_.reset();
     lateness_.reset();
     lateness_q_.reset();
+    for (StageTime& t : stage_time_) t = StageTime{};
     for (ClassStats& c : classes_) {
         c.created = c.delivered = c.concluded = c.errors = c.late = 0;
         c.busy_time = c.direct_cost = 0.0;
@@ -486,6 +511,7 @@ ReplicationResult Pipeline::collect() {
         const StageRef ref = refs_[i];
         const StageStats& s = stats_of(i);
         StageResult& out = r.stages[i];
+        attribute_stage_time(i, out);
         out.arrivals = static_cast<double>(s.arrivals);
         // A sink's deliveries leave the system there: its departures are its arrivals.
         out.departures = static_cast<double>(ref.kind == Kind::sink ? s.arrivals : s.departures);

@@ -110,6 +110,18 @@ private:
         if (options_.trace)
             options_.trace->record(TraceRecord{now_, orders_[id].serial, stage, event});
     }
+    /// Order `id` arrives at stage `s` now: the time since it arrived at its previous stage
+    /// is that stage's (waiting, service, blocking, transit: SPEC §4 time_mean).
+    void move_to(OrderId id, std::uint32_t s) {
+        Order& o = orders_[id];
+        const double spent = now_ - o.at_since;
+        if (spent > 0.0 && o.at_stage != kNoStage) orders_.add_time(id, o.at_stage, spent);
+        o.at_stage = s;
+        o.at_since = now_;
+    }
+    /// A delivered order's time per stage goes into the stage sums of late or on-time orders.
+    void attribute_time(OrderId id, bool late);
+    void attribute_stage_time(std::uint32_t stage, StageResult& out) const;
     ClassStats* class_of(OrderId id) {  ///< null for orders without a product
         const std::uint32_t cls = orders_[id].cls;
         return cls < classes_.size() ? &classes_[cls] : nullptr;
@@ -162,6 +174,11 @@ private:
     std::uint64_t survey_responses_ = 0;
     std::uint64_t survey_errors_ = 0;
     std::vector<ClassStats> classes_;
+    /// Per stage: the time delivered orders spent there, split by late and on time.
+    struct StageTime {
+        double late = 0.0, on_time = 0.0;
+    };
+    std::vector<StageTime> stage_time_;
 
     // time series: cumulative counters never reset, and the last window's snapshot
     struct Totals {

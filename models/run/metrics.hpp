@@ -34,8 +34,8 @@ struct StageMetric {
     std::string_view name;
     double StageResult::*field;
     bool is_count;
-    std::string_view unit;                  ///< "time", "share", "count", "money", "units"
-    StageTypeMask applies = kAllStageTypes; ///< stage types the field is defined for
+    std::string_view unit;                   ///< "time", "share", "count", "money", "units"
+    StageTypeMask applies = kAllStageTypes;  ///< stage types the field is defined for
 };
 
 /// True when `m` means something for a stage of type `t`; otherwise its cell is empty.

@@ -30,10 +30,10 @@ struct StageResult {
     double scrapped = 0;  ///< units sent to scrap from here
     double breakdowns = 0;
     double downtime = 0;
-    double blocked_time = 0;  ///< server-time spent holding a finished unit (blocking)
-    double busy_time = 0;     ///< server-time serving (time units, all servers)
-    double idle_time = 0;     ///< staffed server-time not serving (incl. blocked and down)
-    double cost = 0;          ///< resource + per-unit + repair cost charged to this stage
+    double blocked_time = 0;     ///< server-time spent holding a finished unit (blocking)
+    double busy_time = 0;        ///< server-time serving (time units, all servers)
+    double idle_time = 0;        ///< staffed server-time not serving (incl. blocked and down)
+    double cost = 0;             ///< resource + per-unit + repair cost charged to this stage
     double in_transit_mean = 0;  ///< links: time-average number of units in transit
     /// Lateness attribution over the orders delivered after warm-up: the time an order spent
     /// at this stage (waiting, in service, blocked, in transit, rework loops included), per
@@ -42,8 +42,8 @@ struct StageResult {
     double time_mean = 0;
     double time_mean_late = 0;
     double time_mean_on_time = 0;
-    /// This stage's share of the late orders' total lead time (sums to 1 over the stages
-    /// when there was a late order; 0 everywhere otherwise).
+    /// This stage's share of the late orders' total lead time (sums to 1 over the stages).
+    /// The four are NaN (undefined: an empty cell) when there is no such order.
     double late_time_share = 0;
 };
 

@@ -44,6 +44,7 @@ void Sink::arrive(Pipeline& p, OrderId id) {
         c.lead_q.add(lead);
         c.direct_cost += penalty;
     }
+    p.attribute_time(id, late);
     if (p.options_.record_lead_times) p.lead_time_batches_.add(now, lead);
     p.trace(id, stage, "delivered");
     p.conclude(id, late || o.defective(), stage);

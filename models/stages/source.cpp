@@ -60,6 +60,8 @@ void Source::create_order(Pipeline& p, OrderId id, sim::RandomStream& rng) {
     o.created = now;
     o.due = due ? now + due->sample(rng) : std::numeric_limits<double>::infinity();
     o.entered = now;
+    o.at_stage = stage;
+    o.at_since = now;
     o.priority = product ? product->priority : 0;
     o.source = stage;
     o.defect_origin = kNoStage;

@@ -148,6 +148,7 @@ void Station::refill(Pipeline& p) {
             const Sender sender = blocked_senders.pop();
             const OrderId unit = p.held_unit(sender);
             p.release(sender);
+            p.move_to(unit, stage);
             arrive<Plain>(p, unit);
             p.refill(sender.stage);
             continue;

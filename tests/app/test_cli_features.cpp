@@ -380,3 +380,24 @@ TEST_CASE("check warns about stations near saturation", "[cli][check]") {
     CHECK(calm.code == 0);
     CHECK_THAT(calm.err, !Catch::Contains("load"));
 }
+
+TEST_CASE("the console names the carrier link as the main holder of late orders' time",
+          "[cli][console][attribution]") {
+    // electronics_line: the carrier's delay (triangular 12/18/40 h against due_in 36) makes
+    // orders late, not the machines; order_fulfilment: the standard courier.
+    const std::pair<const char*, const char*> cases[] = {
+        {"electronics_line.yaml", "time held by: ship "},
+        {"order_fulfilment.yaml", "time held by: standard "},
+    };
+    for (const auto& [file, expected] : cases) {
+        INFO(file);
+        const auto path = fs::path(QOSIM_TEST_DATA_DIR) / ".." / ".." / "scenarios" / file;
+        const auto r = run_cli("run " + quoted(path) + " --quiet --reps 3");
+        REQUIRE(r.code == 0);
+        const auto at = r.out.find("\n    late ");
+        REQUIRE(at != std::string::npos);
+        const std::string line = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+        INFO(line);
+        CHECK(line.find(expected) != std::string::npos);
+    }
+}
