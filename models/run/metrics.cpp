@@ -64,29 +64,31 @@ constexpr std::array kRunMetrics{
 // Which stage types a stages.csv field is defined for; elsewhere its cell is empty.
 constexpr StageTypeMask kServers = stage_bit(StageType::station) | stage_bit(StageType::inspection);
 constexpr StageTypeMask kWorking = kServers | stage_bit(StageType::link);
-constexpr StageTypeMask kNotSink = kAllStageTypes & ~stage_bit(StageType::sink);
+constexpr StageTypeMask kNotSource = kAllStageTypes & ~stage_bit(StageType::source);
+constexpr StageTypeMask kMakers = stage_bit(StageType::station) | stage_bit(StageType::link);
+constexpr StageTypeMask kStation = stage_bit(StageType::station);
 constexpr StageTypeMask kLink = stage_bit(StageType::link);
 constexpr StageTypeMask kInspection = stage_bit(StageType::inspection);
 
 constexpr std::array kStageMetrics{
-    StageMetric{"arrivals", &S::arrivals, true, "count"},
+    StageMetric{"arrivals", &S::arrivals, true, "count", kNotSource},
     StageMetric{"departures", &S::departures, true, "count"},
     StageMetric{"utilization", &S::utilization, false, "share", kServers},
-    StageMetric{"availability", &S::availability, false, "share", kWorking},
+    StageMetric{"availability", &S::availability, false, "share", kServers},
     StageMetric{"queue_len_mean", &S::queue_len_mean, false, "units", kServers},
     StageMetric{"wait_mean", &S::wait_mean, false, "time", kServers},
     StageMetric{"wait_p95", &S::wait_p95, false, "time", kServers},
-    StageMetric{"defects_introduced", &S::defects_introduced, true, "count", kWorking},
+    StageMetric{"defects_introduced", &S::defects_introduced, true, "count", kMakers},
     StageMetric{"defects_detected", &S::defects_detected, true, "count", kInspection},
-    StageMetric{"defects_escaped", &S::defects_escaped, true, "count", kWorking},
-    StageMetric{"lost", &S::lost, true, "count", kNotSink},
-    StageMetric{"breakdowns", &S::breakdowns, true, "count", kWorking},
-    StageMetric{"downtime", &S::downtime, false, "time", kWorking},
-    StageMetric{"cost", &S::cost, false, "money"},
+    StageMetric{"defects_escaped", &S::defects_escaped, true, "count", kMakers},
+    StageMetric{"lost", &S::lost, true, "count", kWorking},
+    StageMetric{"breakdowns", &S::breakdowns, true, "count", kServers},
+    StageMetric{"downtime", &S::downtime, false, "time", kServers},
+    StageMetric{"cost", &S::cost, false, "money", kWorking},
     // extensions
     StageMetric{"blocked_time", &S::blocked_time, false, "time", kServers},
     StageMetric{"false_alarms", &S::false_alarms, true, "count", kInspection},
-    StageMetric{"reworked", &S::reworked, true, "count", kServers},
+    StageMetric{"reworked", &S::reworked, true, "count", kStation},
     StageMetric{"scrapped", &S::scrapped, true, "count", kWorking},
     StageMetric{"busy_time", &S::busy_time, false, "time", kServers},
     StageMetric{"idle_time", &S::idle_time, false, "time", kServers},
