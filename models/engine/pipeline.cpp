@@ -427,10 +427,10 @@ void Pipeline::attribute_stage_time(std::uint32_t i, StageResult& out) const {
 }
 
 void Pipeline::attribute_time(OrderId id, bool late) {
-    for (const StageVisit& v : orders_.visits(id)) {
-        StageTime& t = stage_time_[v.stage];
-        (late ? t.late : t.on_time) += v.time;
-    }
+    orders_.for_each_visit(id, [&](std::uint32_t stage, double time) {
+        StageTime& t = stage_time_[stage];
+        (late ? t.late : t.on_time) += time;
+    });
 }
 
 void Pipeline::check_wip() {

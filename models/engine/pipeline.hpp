@@ -114,10 +114,10 @@ private:
     /// is that stage's (waiting, service, blocking, transit: SPEC §4 time_mean).
     void move_to(OrderId id, std::uint32_t s) {
         Order& o = orders_[id];
-        const double spent = now_ - o.at_since;
+        const double spent = now_ - o.entered;
         if (spent > 0.0 && o.at_stage != kNoStage) orders_.add_time(id, o.at_stage, spent);
         o.at_stage = s;
-        o.at_since = now_;
+        o.entered = now_;
     }
     /// A delivered order's time per stage goes into the stage sums of late or on-time orders.
     void attribute_time(OrderId id, bool late);

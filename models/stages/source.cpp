@@ -61,7 +61,6 @@ void Source::create_order(Pipeline& p, OrderId id, sim::RandomStream& rng) {
     o.due = due ? now + due->sample(rng) : std::numeric_limits<double>::infinity();
     o.entered = now;
     o.at_stage = stage;
-    o.at_since = now;
     o.priority = product ? product->priority : 0;
     o.source = stage;
     o.defect_origin = kNoStage;

@@ -48,7 +48,7 @@ template <bool Plain>
 void Station::arrive(Pipeline& p, OrderId order) {
     ++stats.arrivals;
     if constexpr (!Plain) p.trace(order, stage, "arrive");
-    p.orders_[order].entered = p.now_;
+    // Pipeline::move_to has set the order's `entered` to now.
     if (!free_servers.empty() && queue.empty()) {  // never overtake the queue
         const std::uint32_t k = free_servers.back();
         free_servers.pop_back();
