@@ -50,24 +50,49 @@ void sort_diagnostics(std::vector<Diagnostic>& diags) {
     });
 }
 
+[[noreturn]] void file_error(const std::string& path, std::string message, std::string hint) {
+    throw ScenarioError(
+        {Diagnostic{SourceLoc{path, 0, 0}, "", std::move(message), std::move(hint)}});
+}
+
+// A scenario is a regular file of at most kMaxScenarioBytes: never a device, a FIFO or a
+// directory (reading /dev/zero or a pipe would not end), and never read past the limit.
 std::string read_text(const std::string& path) {
+    namespace fs = std::filesystem;
     std::error_code ec;
-    const bool exists = std::filesystem::exists(path, ec);
-    const bool is_dir = std::filesystem::is_directory(path, ec);
-    std::ifstream in(path, std::ios::binary);
-    if (!exists || is_dir || !in) {
-        throw ScenarioError(
-            {Diagnostic{SourceLoc{path, 0, 0}, "",
-                        !exists  ? "the scenario file does not exist"
-                        : is_dir ? "is a directory, not a scenario file"
-                                 : "cannot read the scenario file",
-                        !exists ? "check the path (relative to the working directory)"
-                                : "give the path of a .yaml scenario you can read"}});
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+        file_error(path, "the scenario file does not exist",
+                   "check the path (relative to the working directory)");
     }
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        throw ScenarioError({Diagnostic{SourceLoc{path, 0, 0}, "",
-                                        "reading the scenario file failed", "check the file"}});
+    if (fs::is_directory(st)) {
+        file_error(path, "is a directory, not a scenario file",
+                   "give the path of a .yaml scenario you can read");
+    }
+    if (!fs::is_regular_file(st)) {
+        file_error(path, "is not a regular file (a device, a pipe or a socket)",
+                   "save the scenario to a file and give its path");
+    }
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (!ec && size > kMaxScenarioBytes) {
+        file_error(path,
+                   "the scenario file has " + std::to_string(size) + " bytes, more than the " +
+                       std::to_string(kMaxScenarioBytes) + " a scenario may have",
+                   "a scenario is a hand-written description; generate large ones more "
+                   "compactly (fewer, larger stages) or split the study into several files");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) file_error(path, "cannot read the scenario file", "check its permissions");
+    std::string text;
+    text.resize(static_cast<std::size_t>(std::min<std::uintmax_t>(size, kMaxScenarioBytes)) + 1);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad()) file_error(path, "reading the scenario file failed", "check the file");
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxScenarioBytes) {  // grew while we read it
+        file_error(
+            path,
+            "the scenario file is larger than " + std::to_string(kMaxScenarioBytes) + " bytes",
+            "give a scenario of at most that size");
     }
     return text;
 }
@@ -91,6 +116,11 @@ ScenarioFile ScenarioFile::read(const std::string& path) { return parse(read_tex
 
 ScenarioFile ScenarioFile::parse(const std::string& text, const std::string& file) {
     std::vector<Diagnostic> diags;
+    if (text.size() > kMaxScenarioBytes) {
+        file_error(file,
+                   "the scenario has more than " + std::to_string(kMaxScenarioBytes) + " bytes",
+                   "give a scenario of at most that size");
+    }
     auto root = detail::parse_yaml(text, file, diags);
     if (!root) throw ScenarioError(std::move(diags));
     ScenarioFile f;

@@ -12,6 +12,10 @@
 
 namespace qosim::models {
 
+/// The largest scenario file qosim reads (16 MiB): far above any hand-written scenario, and
+/// small enough that parsing it stays within seconds and a few hundred MB.
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t{16} << 20;
+
 /// A scenario file read and parsed once, from which the base scenario, each variant and each
 /// sweep point are loaded: its raw tree (with file:line:column on every node), its variants and
 /// its sweep design.

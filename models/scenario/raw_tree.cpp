@@ -1,6 +1,9 @@
 // The raw scenario tree: yaml-cpp nodes converted to located plain nodes, duplicates caught.
 #include "models/scenario/raw_tree.hpp"
 
+#include <cstdint>
+#include <unordered_set>
+
 #include <yaml-cpp/yaml.h>
 
 namespace qosim::models::detail {
@@ -24,10 +27,86 @@ std::string join(const std::string& path, const std::string& key) {
     return path.empty() ? key : path + "." + key;
 }
 
-RawNode convert(const YAML::Node& node, const SourceLoc& loc, const std::string& path,
-                const Locator& where, std::vector<Diagnostic>& diags) {
+// Aliases (`*a`) are expanded into copies, so a file can describe far more nodes than it
+// has bytes ("billion laughs"), and an alias inside its own anchor describes an endless
+// tree. The walk keeps its ancestors to refuse such a cycle; it counts every node it makes
+// against kMaxYamlNodes and, separately, the nodes it copies through aliases against
+// kMaxAliasNodes (an aliased map or list is the same yaml-cpp node as its anchor, so it is
+// recognised by its mark: the anchor's place in the text); and it refuses nesting deeper
+// than kMaxYamlDepth.
+struct Walk {
+    Walk(const Locator& where_, std::vector<Diagnostic>& diags_) : where(where_), diags(diags_) {}
+
+    const Locator& where;
+    std::vector<Diagnostic>& diags;
+    std::vector<YAML::Node> ancestors;
+    std::size_t nodes = 0;
+    std::size_t alias_nodes = 0;
+    std::size_t alias_depth = 0;                    ///< > 0 while copying an aliased map or list
+    std::unordered_set<std::uint64_t> collections;  ///< marks of the maps and lists seen
+    bool stopped = false;  ///< a limit was hit: the tree is incomplete, stop walking
+
+    void stop(const SourceLoc& loc, const std::string& path, std::string message,
+              std::string hint) {
+        if (!stopped) diags.push_back({loc, path, std::move(message), std::move(hint)});
+        stopped = true;
+    }
+};
+
+RawNode convert(const YAML::Node& node, const SourceLoc& loc, const std::string& path, Walk& walk) {
+    const Locator& where = walk.where;
+    std::vector<Diagnostic>& diags = walk.diags;
     RawNode out;
     out.loc = loc;
+    if (walk.stopped) return out;
+    if (++walk.nodes > kMaxYamlNodes) {
+        walk.stop(loc, path,
+                  "the scenario expands to more than " + std::to_string(kMaxYamlNodes) +
+                      " YAML nodes (aliases `*name` are copied in full)",
+                  "use fewer aliases of large anchors, or write the values out");
+        return out;
+    }
+    if (walk.ancestors.size() >= kMaxYamlDepth) {
+        walk.stop(loc, path,
+                  "the scenario nests deeper than " + std::to_string(kMaxYamlDepth) + " levels",
+                  "a scenario needs only a few levels of maps and lists; check the brackets");
+        return out;
+    }
+    if (walk.alias_depth > 0 && ++walk.alias_nodes > kMaxAliasNodes) {
+        walk.stop(loc, path,
+                  "aliases (`*name`) expand to more than " + std::to_string(kMaxAliasNodes) +
+                      " copied YAML nodes",
+                  "an alias copies its anchor's whole value: use fewer aliases of large "
+                  "anchors, or write the values out");
+        return out;
+    }
+    bool aliased = false;
+    if (node.IsMap() || node.IsSequence()) {
+        const YAML::Mark m = node.Mark();
+        if (!m.is_null()) {
+            const std::uint64_t key =
+                (static_cast<std::uint64_t>(m.line) << 32) | static_cast<std::uint32_t>(m.column);
+            aliased = !walk.collections.insert(key).second;
+        }
+        for (const YAML::Node& a : walk.ancestors) {
+            if (a.is(node)) {
+                walk.stop(loc, path,
+                          "an alias refers to the anchor that contains it: an endless value",
+                          "an anchor (`&name`) cannot contain its own alias (`*name`)");
+                return out;
+            }
+        }
+    }
+    walk.ancestors.push_back(node);
+    if (aliased) ++walk.alias_depth;
+    const struct Pop {
+        Walk& w;
+        bool aliased;
+        ~Pop() {
+            w.ancestors.pop_back();
+            if (aliased) --w.alias_depth;
+        }
+    } pop{walk, aliased};
     switch (node.Type()) {
     case YAML::NodeType::Scalar:
         out.kind = RawNode::Kind::scalar;
@@ -37,8 +116,8 @@ RawNode convert(const YAML::Node& node, const SourceLoc& loc, const std::string&
         out.kind = RawNode::Kind::list;
         std::size_t i = 0;
         for (const auto& item : node) {
-            out.items.push_back(convert(item, where.at(item.Mark(), loc),
-                                        join(path, std::to_string(i)), where, diags));
+            out.items.push_back(
+                convert(item, where.at(item.Mark(), loc), join(path, std::to_string(i)), walk));
             ++i;
         }
         break;
@@ -65,7 +144,7 @@ RawNode convert(const YAML::Node& node, const SourceLoc& loc, const std::string&
             const SourceLoc value_loc =
                 it->second.IsNull() ? key_loc : where.at(it->second.Mark(), key_loc);
             out.entries.push_back(
-                {key, key_loc, convert(it->second, value_loc, join(path, key), where, diags)});
+                {key, key_loc, convert(it->second, value_loc, join(path, key), walk)});
         }
         break;
     case YAML::NodeType::Null:
@@ -104,7 +183,19 @@ std::optional<RawNode> parse_yaml(const std::string& text, const std::string& fi
                                   std::vector<Diagnostic>& diags) {
     YAML::Node root;
     try {
-        root = YAML::Load(text);
+        std::vector<YAML::Node> docs = YAML::LoadAll(text);
+        if (docs.size() > 1) {
+            const YAML::Mark m = docs[1].Mark();
+            SourceLoc loc{file, 0, 0};
+            if (!m.is_null() && m.line >= 0) loc = {file, m.line + 1, m.column + 1};
+            diags.push_back({loc, "",
+                             "a second YAML document starts here (after `---`); a scenario file "
+                             "holds one scenario",
+                             "remove the `---` line and what follows, or put each scenario in "
+                             "its own file"});
+            return std::nullopt;
+        }
+        if (!docs.empty()) root = docs.front();
     } catch (const YAML::Exception& e) {  // ParserException, and e.g. an undefined alias
         SourceLoc loc{file, 0, 0};
         if (!e.mark.is_null()) loc = {file, e.mark.line + 1, e.mark.column + 1};
@@ -113,7 +204,10 @@ std::optional<RawNode> parse_yaml(const std::string& text, const std::string& fi
         return std::nullopt;
     }
     const Locator where{file, nullptr};
-    return convert(root, where.at(root.Mark(), SourceLoc{file, 1, 1}), "", where, diags);
+    Walk walk{where, diags};
+    RawNode out = convert(root, where.at(root.Mark(), SourceLoc{file, 1, 1}), "", walk);
+    if (walk.stopped) return std::nullopt;
+    return out;
 }
 
 std::optional<RawNode> parse_yaml_value(const std::string& text, const SourceLoc& loc,
@@ -129,7 +223,10 @@ std::optional<RawNode> parse_yaml_value(const std::string& text, const SourceLoc
         return std::nullopt;
     }
     const Locator where{loc.file, &loc};
-    return convert(root, loc, path, where, diags);
+    Walk walk{where, diags};
+    RawNode out = convert(root, loc, path, walk);
+    if (walk.stopped) return std::nullopt;
+    return out;
 }
 
 }  // namespace qosim::models::detail

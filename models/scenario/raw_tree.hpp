@@ -44,9 +44,16 @@ struct RawEntry {
     RawNode value;
 };
 
+/// The most YAML nodes a scenario may expand to, aliases copied in full (a bound on the work
+/// and memory of a "billion laughs" file), and the deepest nesting it may have.
+inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
+inline constexpr std::size_t kMaxAliasNodes = 100'000;  ///< of them, copied through aliases
+inline constexpr std::size_t kMaxYamlDepth = 64;
+
 /// Parses scenario text. Syntax errors (at yaml-cpp's mark, made 1-based) and duplicate keys
 /// (which yaml-cpp 0.7 accepts silently) are appended to `diags`; returns none after a syntax
-/// error. An empty document parses as a null node.
+/// error. An empty document parses as a null node. A second document, an alias cycle, more
+/// than kMaxYamlNodes nodes or deeper than kMaxYamlDepth levels are errors (returns none).
 std::optional<RawNode> parse_yaml(const std::string& text, const std::string& file,
                                   std::vector<Diagnostic>& diags);
 

@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -400,4 +402,37 @@ TEST_CASE("the console names the carrier link as the main holder of late orders'
         INFO(line);
         CHECK(line.find(expected) != std::string::npos);
     }
+}
+
+TEST_CASE("a scenario must be a regular file of at most 16 MiB", "[cli][hardening]") {
+    const TempDir tmp;
+    // A device and a FIFO would never end; a huge file is refused before it is read.
+    const fs::path fifo = tmp / "pipe.yaml";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const fs::path huge = tmp / "huge.yaml";
+    {
+        std::ofstream f(huge);
+        f << "name: x\n";
+    }
+    fs::resize_file(huge, (std::uintmax_t{16} << 20) + 1);
+    const std::pair<fs::path, const char*> cases[] = {
+        {"/dev/zero", "is not a regular file"},
+        {fifo, "is not a regular file"},
+        {huge, "more than the 16777216 a scenario may have"},
+    };
+    for (const auto& [path, message] : cases) {
+        INFO(path);
+        const auto r = run_cli("check " + quoted(path));
+        CHECK(r.code == 2);
+        CHECK(r.err.find(message) != std::string::npos);
+    }
+}
+
+TEST_CASE("an alias cycle in --set is refused, not a stack overflow", "[cli][hardening]") {
+    const TempDir tmp;
+    const auto r = run_cli("run " + data("mm1.yaml") + " --out " + quoted(tmp / "o") +
+                           " --set 'name=&a [*a]'");
+    CHECK_FALSE(fs::exists(tmp / "o"));
+    CHECK(r.code == 2);
+    CHECK(r.err.find("an alias refers to the anchor that contains it") != std::string::npos);
 }
