@@ -51,7 +51,7 @@ bool Summary::any_target_failed() const {
     return false;
 }
 
-MetricSummary summarize_values(std::span<const double> values) {
+MetricSummary summarize_values(std::span<const double> values, bool is_share) {
     sim::Tally tally;
     for (const double v : values) tally.add(v);
 
@@ -63,10 +63,10 @@ MetricSummary summarize_values(std::span<const double> values) {
         return m;
     }
     m.sd = tally.sd();
-    const double half = models::t_half_width95(m.sd, m.n);
-    m.ci95_half_width = half;
-    m.ci95_low = m.mean - half;
-    m.ci95_high = m.mean + half;
+    const models::MeanInterval ci = models::mean_interval95(m.mean, m.sd, m.n, is_share);
+    m.ci95_half_width = ci.half_width;
+    m.ci95_low = ci.low;
+    m.ci95_high = ci.high;
     return m;
 }
 
@@ -113,8 +113,8 @@ bool has_survey(const models::Scenario& scenario) {
 namespace detail {
 
 /// The run metrics present for `scenario`, each summarised over `n` replications whose k-th
-/// value of metric index `m` is value(m, k); targets checked. A rate's interval is clipped to
-/// [0, 1]: the Student-t interval can reach past it when a rate is near 0 or 1.
+/// value of metric index `m` is value(m, k); targets checked on the interval, which for a
+/// share is clipped to [0, 1] (models::mean_interval95).
 template <typename Value>
 std::vector<MetricSummary> summarize_metrics(const models::Scenario& scenario, std::size_t n,
                                              const Value& value) {
@@ -126,14 +126,10 @@ std::vector<MetricSummary> summarize_metrics(const models::Scenario& scenario, s
         const auto& metric = metrics[k];
         if (!models::metric_present(metric, survey)) continue;
         for (std::size_t r = 0; r < n; ++r) values[r] = value(k, r);
-        MetricSummary m = summarize_values(values);
+        MetricSummary m = summarize_values(values, metric.unit == "share");
         m.name = std::string(metric.name);
         m.unit = std::string(metric.unit);
         m.is_count = metric.is_count;
-        if (m.unit == "share" && n >= 2) {
-            m.ci95_low = std::clamp(m.ci95_low, 0.0, 1.0);
-            m.ci95_high = std::clamp(m.ci95_high, 0.0, 1.0);
-        }
         if (const models::Target* target = find_target(scenario, metric.name)) {
             m.target = target_text(*target);
             m.target_met = target_status(*target, m);

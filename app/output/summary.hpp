@@ -60,8 +60,9 @@ struct Summary {
     [[nodiscard]] bool any_target_failed() const;
 };
 
-/// Mean, sd and Student-t 95 % CI of `values` (no target filled in).
-MetricSummary summarize_values(std::span<const double> values);
+/// Mean, sd and Student-t 95 % CI of `values` (no target filled in); for a share
+/// (`is_share`: values in [0, 1]) the interval is clipped to [0, 1] (models::mean_interval95).
+MetricSummary summarize_values(std::span<const double> values, bool is_share = false);
 
 /// The target as text: "<= max", ">= min" or ">= min and <= max".
 std::string target_text(const models::Target& target);
