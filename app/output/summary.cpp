@@ -25,6 +25,35 @@ const models::Target* find_target(const models::Scenario& scenario, std::string_
     return nullptr;
 }
 
+/// The finite values of value(r) over the replications `results`, in replication order: a
+/// per-stage or per-product figure that is undefined in a replication (NaN) is left out.
+template <typename Value>
+std::vector<double> defined_values(std::span<const models::ReplicationResult> results,
+                                   const Value& value) {
+    std::vector<double> out;
+    out.reserve(results.size());
+    for (const auto& r : results) {
+        const double v = value(r);
+        if (std::isfinite(v)) out.push_back(v);
+    }
+    return out;
+}
+
+double mean_of_values(std::span<const double> values) {
+    sim::Tally tally;
+    for (const double v : values) tally.add(v);
+    return tally.mean();
+}
+
+/// `m` with the name, unit and count flag of its metric-table row.
+template <typename Metric>
+MetricSummary named(MetricSummary m, const Metric& metric) {
+    m.name = std::string(metric.name);
+    m.unit = std::string(metric.unit);
+    m.is_count = metric.is_count;
+    return m;
+}
+
 }  // namespace
 
 std::string_view to_string(TargetStatus status) {
@@ -158,26 +187,35 @@ Summary summarize(const models::Scenario& scenario,
     const auto stage_metrics = models::stage_metrics();
     summary.stage_means.assign(scenario.stages.size(),
                                std::vector<double>(stage_metrics.size(), kNaN));
+    summary.stage_summaries.resize(scenario.stages.size());
     for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
         for (std::size_t k = 0; k < stage_metrics.size(); ++k) {
-            sim::Tally tally;
-            for (const auto& r : results) {
-                if (s < r.stages.size()) tally.add(r.stages[s].*stage_metrics[k].field);
-            }
-            if (tally.count() > 0) summary.stage_means[s][k] = tally.mean();
+            const auto& metric = stage_metrics[k];
+            const std::vector<double> values =
+                defined_values(results, [&](const models::ReplicationResult& r) {
+                    return s < r.stages.size() ? r.stages[s].*metric.field : kNaN;
+                });
+            if (!values.empty()) summary.stage_means[s][k] = mean_of_values(values);
+            if (!models::stage_metric_applies(metric, scenario.stages[s].type)) continue;
+            summary.stage_summaries[s].push_back(
+                named(summarize_values(values, metric.unit == "share"), metric));
         }
     }
 
     const auto class_metrics = models::class_metrics();
     summary.class_means.assign(scenario.products.size(),
                                std::vector<double>(class_metrics.size(), kNaN));
+    summary.class_summaries.resize(scenario.products.size());
     for (std::size_t c = 0; c < scenario.products.size(); ++c) {
         for (std::size_t k = 0; k < class_metrics.size(); ++k) {
-            sim::Tally tally;
-            for (const auto& r : results) {
-                if (c < r.classes.size()) tally.add(r.classes[c].*class_metrics[k].field);
-            }
-            if (tally.count() > 0) summary.class_means[c][k] = tally.mean();
+            const auto& metric = class_metrics[k];
+            const std::vector<double> values =
+                defined_values(results, [&](const models::ReplicationResult& r) {
+                    return c < r.classes.size() ? r.classes[c].*metric.field : kNaN;
+                });
+            if (!values.empty()) summary.class_means[c][k] = mean_of_values(values);
+            summary.class_summaries[c].push_back(
+                named(summarize_values(values, metric.unit == "share"), metric));
         }
     }
     return summary;

@@ -53,6 +53,14 @@ struct Summary {
     /// class_means[product][k]: replication mean of models::class_metrics()[k] for that
     /// product (Scenario::products order; empty without products).
     std::vector<std::vector<double>> class_means;
+    /// stage_summaries[stage]: one MetricSummary per models::stage_metrics() entry that applies
+    /// to the stage's type (models::stage_metric_applies), in that table's order, over the
+    /// replications where the value is defined (finite); shares clipped to [0, 1].
+    /// stage_summary.csv.
+    std::vector<std::vector<MetricSummary>> stage_summaries;
+    /// class_summaries[product]: one MetricSummary per models::class_metrics() entry, as
+    /// stage_summaries (Scenario::products order; empty without products). class_summary.csv.
+    std::vector<std::vector<MetricSummary>> class_summaries;
 
     /// The metric called `name`, or nullptr.
     [[nodiscard]] const MetricSummary* find(std::string_view name) const;
