@@ -656,9 +656,14 @@ std::string render_check_report(const models::Scenario& scenario, const models::
     out += "Scenario \"" + scenario.name + "\" (" + scenario.file + ") is valid.\n";
     std::string reps = std::to_string(scenario.run.replications) + " replications";
     if (const auto& p = scenario.run.precision) {
+        bool share = false;
+        for (const auto& m : models::run_metrics())
+            share = share || (m.name == p->metric && m.unit == "share");
+        const std::string goal =
+            share ? significant(100 * p->half_width, 6) + " %" : significant(p->half_width, 6);
         reps = cat({std::to_string(scenario.run.replications), " to ",
                     std::to_string(p->max_replications), " replications (until the ", p->metric,
-                    " 95 % CI half-width <= ", significant(p->half_width, 6), ")"});
+                    " 95 % CI half-width <= ", goal, ")"});
     }
     out += detail::run_line(scenario, reps);
     if (scenario.run.warmup_auto) out += "warm-up: auto (MSER-5 on pilot runs, chosen by `run`)\n";
