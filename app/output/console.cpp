@@ -703,7 +703,8 @@ std::string render_check_report(const models::Scenario& scenario, const models::
                 notes += text;
             };
             if (r.when != models::RouteWhen::any) note(cat({"when: ", models::to_string(r.when)}));
-            if (r.prob != 1.0) note(cat({"p = ", probability(r.prob)}));
+            // The scenario's own number, in %: "p = 10 %" for `prob: 0.1`.
+            if (r.prob != 1.0) note(cat({"p = ", significant(100 * r.prob, 6), " %"}));
             if (r.product) {
                 note(cat({"product: ", *r.product < scenario.products.size()
                                            ? scenario.products[*r.product].name
