@@ -476,8 +476,9 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
                       "cost/order"});
         for (std::size_t c = 0; c < scenario.products.size(); ++c) {
             products.add({scenario.products[c].name, fixed(value(c, "orders_created"), 1),
-                          mean_col.cells[c], p95_col.cells[c], percent(value(c, "on_time_rate"), 2),
-                          percent(value(c, "customer_error_rate"), 3),
+                          mean_col.cells[c], p95_col.cells[c],
+                          probability(value(c, "on_time_rate")),
+                          probability(value(c, "customer_error_rate")),
                           fixed(value(c, "cost_per_order"), 2)});
         }
         out += products.render(2) + "\n";
