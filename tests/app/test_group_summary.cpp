@@ -2,6 +2,7 @@
 // replications, checked against the stages.csv / classes.csv rows of the same run.
 #include <cmath>
 #include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -158,4 +159,27 @@ TEST_CASE("stage summaries: a share's CI is clipped, undefined values are left o
     const std::string csv = app::stage_summary_csv(scenario, summary);
     CHECK(csv.find("\nm,utilization,0.0025,0.005,0,") != std::string::npos);
     CHECK(csv.find("\nout,utilization,") == std::string::npos);
+}
+
+TEST_CASE("the run report shows rates in percent with their interval, targets included",
+          "[cli][console]") {
+    const TempDir tmp;
+    const auto r =
+        run_cli("run " + data("target_easy.yaml") + " --quiet --out " + quoted(tmp / "res"));
+    REQUIRE(r.code == 0);
+    INFO(r.out);
+    // A rate: "xx.xx %  of delivered  95 % CI a–b %", never "±" on its line.
+    std::smatch m;
+    REQUIRE(std::regex_search(r.out, m,
+                              std::regex("on-time rate +([0-9.]+) %  of delivered  95 % CI "
+                                         "([0-9.]+)–([0-9.]+) %\n")));
+    CHECK(std::stod(m[2].str()) <= std::stod(m[1].str()));
+    CHECK(std::stod(m[3].str()) <= 100.0);
+    // The target on a rate is in percent (`max: 1` is 100 %), the other in its own number.
+    CHECK(std::regex_search(r.out, std::regex("customer_error_rate +<= 100 % +[0-9.]+ % +95 % CI "
+                                              "[0-9.]+–[0-9.]+ % +PASS")));
+    CHECK(std::regex_search(r.out, std::regex("throughput +>= 0.1 +[0-9.]+ +95 % CI "
+                                              "[0-9.]+–[0-9.]+ +PASS")));
+    // Waits of about 3 hours stay in the scenario's unit.
+    CHECK(r.out.find("wait (hours)") != std::string::npos);
 }
