@@ -220,9 +220,13 @@ void print_sweep_report(const models::Scenario& base, const models::SweepDesign&
             if (x.name == objective) m = &x;
         out << "  selected: point " << selected->point << " ("
             << describe_point(design, selected->point) << ")";
-        if (m != nullptr)
+        if (m != nullptr && m->unit == "share") {
+            out << ", " << objective << " " << significant(100 * m->mean, 4) << " % +- "
+                << significant(100 * m->half_width(), 2) << " percentage points";
+        } else if (m != nullptr) {
             out << ", " << objective << " " << significant(m->mean, 4) << " +- "
                 << significant(m->half_width(), 2) << " " << unit_words(base, m->unit);
+        }
         out << "\n";
     } else {
         out << "  selected: none (no point meets every target on its CI)\n";
@@ -626,19 +630,24 @@ void print_compare_report(const models::Scenario& base, const std::vector<WhatIf
                 if (c.metric != key) continue;
                 std::string line = cat({"  ", c.metric});
                 line.resize(std::max<std::size_t>(line.size() + 1, 24), ' ');
-                line += cat({significant(c.base_mean, 4), " -> ", significant(c.mean, 4), " ",
-                             unit_words(base, c.unit)});
+                // A rate in %, its difference in percentage points.
+                const bool share = c.unit == "share";
+                const double k = share ? 100.0 : 1.0;
+                line += share ? cat({significant(k * c.base_mean, 4), " % -> ",
+                                     significant(k * c.mean, 4), " %"})
+                              : cat({significant(c.base_mean, 4), " -> ", significant(c.mean, 4),
+                                     " ", unit_words(base, c.unit)});
                 line.resize(std::max<std::size_t>(line.size() + 1, 58), ' ');
-                line +=
-                    cat({signed_number(c.diff, 3), "  (95 % CI ", signed_number(c.diff_low, 3),
-                         " .. ", signed_number(c.diff_high, 3), ")", c.significant() ? "  *" : ""});
+                line += cat({signed_number(k * c.diff, 3), "  (95 % CI ",
+                             signed_number(k * c.diff_low, 3), " .. ",
+                             signed_number(k * c.diff_high, 3), ")", c.significant() ? "  *" : ""});
                 out << line << "\n";
             }
         }
         out << "  " << crn_words(v) << "\n";
     }
-    out << "\n* the difference is significant: its 95 % CI excludes 0. Every metric is in\n";
-    out << "  compare.csv.\n  wrote";
+    out << "\n* the difference is significant: its 95 % CI excludes 0. Rates are in %, their\n";
+    out << "  differences in percentage points. Every metric is in compare.csv.\n  wrote";
     for (const auto& f : files) out << " " << f.string();
     out << "\n";
     std::cout << out.str() << std::flush;

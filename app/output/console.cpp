@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "app/output/console_numbers.hpp"
 #include "app/output/csv.hpp"
 #include "app/output/text.hpp"
 #include "models/run/metrics.hpp"
@@ -63,19 +64,9 @@ private:
     std::vector<std::vector<std::string>> rows_;
 };
 
-/// Digits after the point so that `x` (with CI half-width `hw`) shows about two significant
-/// digits of its uncertainty, or four significant digits when there is no interval.
-int decimals_for(double x, double hw) {
-    if (std::isfinite(hw) && hw > 0) {
-        return std::clamp(1 - static_cast<int>(std::floor(std::log10(hw))), 0, 6);
-    }
-    if (!std::isfinite(x) || x == 0) return 0;
-    return std::clamp(3 - static_cast<int>(std::floor(std::log10(std::fabs(x)))), 0, 6);
-}
+using app::decimals_for;  // console_numbers: the digits rule shared by every table
 
-std::string plural_unit(models::TimeUnit unit) {
-    return std::string(models::to_string(unit)) + "s";
-}
+std::string plural_unit(models::TimeUnit unit) { return unit_plural(unit); }
 
 std::string_view verdict(TargetStatus status) {
     switch (status) {
@@ -232,6 +223,55 @@ std::string run_line(const models::Scenario& scenario, const std::string& replic
     return out;
 }
 
+/// The period cost figures cover: "over 1800 hours observed" (the observed window after the
+/// warm-up; "about" and the mean when replications differ, as in orders mode).
+std::string observed_window(const models::Scenario& scenario, const Summary& summary) {
+    const MetricSummary* observed = summary.find("observed_time");
+    if (observed == nullptr || !std::isfinite(observed->mean)) return "over the observed window";
+    const bool varies = observed->n >= 2 && observed->sd > 0;
+    const double t = observed->mean;
+    const std::string shown = varies ? fixed(t, decimals_for(t, kNaN)) : duration(t);
+    return cat({"over ", varies ? "about " : "", shown, " ",
+                t == 1 ? unit_name(scenario.time_unit) : unit_plural(scenario.time_unit),
+                " observed", varies ? " on average" : ""});
+}
+
+/// Total cost per day of operation: the mean total cost over the mean observed window in
+/// days, with the total cost's half-width scaled alike when every replication observed the
+/// same window; nullopt without an observed window.
+std::optional<std::array<std::string, 3>> cost_per_day(const models::Scenario& scenario,
+                                                       const Summary& summary) {
+    const MetricSummary* total = summary.find("total_cost");
+    const MetricSummary* observed = summary.find("observed_time");
+    if (total == nullptr || observed == nullptr) return std::nullopt;
+    const double days = convert_time(observed->mean, scenario.time_unit, models::TimeUnit::day);
+    if (!std::isfinite(days) || days <= 0) return std::nullopt;
+    const double per_day = total->mean / days;
+    const bool same_window = observed->n >= 2 && observed->sd == 0;
+    const double hw = same_window ? total->half_width() / days : kNaN;
+    const int d = decimals_for(per_day, hw);
+    const bool has_ci = total->n >= 2 && std::isfinite(hw);
+    return std::array<std::string, 3>{fixed(per_day, d), has_ci ? "±" : "",
+                                      has_ci ? fixed(hw, d) : ""};
+}
+
+/// The scenario's target on `metric`, or nullptr (the first, as summary.csv uses).
+const models::Target* find_target(const models::Scenario& scenario, std::string_view metric) {
+    for (const auto& t : scenario.targets) {
+        if (t.metric == metric) return &t;
+    }
+    return nullptr;
+}
+
+/// A target on a share in percent: "<= 2 %", ">= 95 %", ">= 90 % and <= 99 %".
+std::string target_text_percent(const models::Target& target) {
+    auto pct = [](double share) { return cat({significant(100 * share, 6), " %"}); };
+    std::string text;
+    if (target.min) text = ">= " + pct(*target.min);
+    if (target.max) text += cat({text.empty() ? "" : " and ", "<= ", pct(*target.max)});
+    return text;
+}
+
 bool any_breakdowns(const models::Scenario& scenario) {
     for (const auto& s : scenario.stages) {
         if (s.breakdowns) return true;
@@ -264,55 +304,78 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
              " ", tus, "\n"});
     }
     if (const auto& p = outcome.precision) {
-        const int d = detail::decimals_for(p->goal, detail::kNaN) + 1;
+        // A rate's half-width and goal in percentage points, like every rate on the console.
+        const MetricSummary* pm = summary.find(p->metric);
+        const bool share = pm != nullptr && pm->unit == "share";
+        const double scale = share ? 100 : 1;
+        const std::string pts = share ? " %" : "";
+        const int d = detail::decimals_for(scale * p->goal, detail::kNaN) + 1;
+        const std::string half = fixed(scale * p->half_width, d) + pts;
+        const std::string goal = significant(scale * p->goal, 6) + pts;
         if (p->reached) {
-            out += cat({"precision: ", p->metric, " 95 % CI half-width ", fixed(p->half_width, d),
-                        " <= ", significant(p->goal, 6), " reached with ",
-                        std::to_string(p->replications), " replications (min ",
+            out += cat({"precision: ", p->metric, " 95 % CI half-width ", half, " <= ", goal,
+                        " reached with ", std::to_string(p->replications), " replications (min ",
                         std::to_string(p->min_replications), ", max ",
                         std::to_string(p->max_replications), ")\n"});
         } else {
-            out += cat({"precision: NOT reached: ", p->metric, " 95 % CI half-width ",
-                        fixed(p->half_width, d), " > ", significant(p->goal, 6), " after ",
-                        std::to_string(p->replications),
+            out += cat({"precision: NOT reached: ", p->metric, " 95 % CI half-width ", half, " > ",
+                        goal, " after ", std::to_string(p->replications),
                         " replications (precision.max_replications); raise it or relax the "
                         "goal\n"});
         }
     }
     out += "\n";
 
-    // Key metrics: mean ± 95 % CI half-width, with units. Shares shown in %.
+    // Key metrics: mean ± 95 % CI half-width, with units; a rate in % with its interval
+    // (clipped to [0, 1], so not always symmetric); a duration in the unit that suits it.
     struct Key {
         std::string_view metric;
         std::string_view label;
-        double scale;
-        std::string unit;
+        std::string unit;  ///< for a duration: empty (the unit is chosen from the value)
     };
     std::vector<Key> keys{
-        {"orders_created", "orders created", 1, "orders"},
-        {"orders_delivered", "orders delivered", 1, "orders"},
-        {"orders_lost", "orders lost", 1, "orders"},
-        {"throughput", "throughput", 1, "orders/" + tu},
-        {"lead_time_mean", "lead time mean", 1, tus},
-        {"lead_time_p95", "lead time p95", 1, tus},
+        {"orders_created", "orders created", "orders"},
+        {"orders_delivered", "orders delivered", "orders"},
+        {"orders_lost", "orders lost", "orders"},
+        {"throughput", "throughput", "orders/" + tu},
+        {"lead_time_mean", "lead time mean", ""},
+        {"lead_time_p95", "lead time p95", ""},
     };
     if (detail::mean_of(summary, "orders_late") > 0) {
-        keys.push_back({"lateness_mean", "lateness mean (late orders)", 1, tus});
-        keys.push_back({"lateness_p95", "lateness p95 (late orders)", 1, tus});
+        keys.push_back({"lateness_mean", "lateness mean (late orders)", ""});
+        keys.push_back({"lateness_p95", "lateness p95 (late orders)", ""});
     }
-    keys.push_back({"on_time_rate", "on-time rate", 100, "% of delivered"});
-    keys.push_back({"customer_error_rate", "customer error rate", 100, "% of concluded"});
-    keys.push_back({"wip_mean", "WIP (mean)", 1, "orders"});
-    out += n >= 2 ? "Key metrics (mean ± 95 % CI half-width):\n"
+    keys.push_back({"wip_mean", "WIP (mean)", "orders"});
+    keys.push_back({"on_time_rate", "on-time rate", "of delivered"});
+    keys.push_back({"customer_error_rate", "customer error rate", "of concluded"});
+    out += n >= 2 ? "Key metrics (mean ± 95 % CI half-width; rates with their 95 % CI):\n"
                   : "Key metrics (mean; no CI with one replication):\n";
+    // Two tables, the rates' one without the ± columns; labels padded to one width so that
+    // the values of both line up.
+    std::size_t label_width = 0;
+    for (const auto& key : keys) label_width = std::max(label_width, key.label.size());
+    auto label = [&](std::string_view text) {
+        return cat({text, std::string(label_width - text.size(), ' ')});
+    };
     TextTable table({Align::left, Align::right, Align::left, Align::right, Align::left});
+    TextTable rates({Align::left, Align::right, Align::left, Align::left});
     for (const auto& key : keys) {
         const MetricSummary* m = summary.find(key.metric);
         if (m == nullptr) continue;
-        auto cells = detail::mean_pm(m, key.scale);
-        table.add({std::string(key.label), cells[0], cells[1], cells[2], key.unit});
+        if (m->unit == "share") {
+            const ShareText share = share_text(*m);
+            rates.add({label(key.label), share.mean, key.unit, share.ci});
+        } else if (m->unit == "time") {
+            const double value[] = {m->mean};
+            const models::TimeUnit shown = display_unit(value, scenario.time_unit);
+            auto cells = detail::mean_pm(m, convert_time(1, scenario.time_unit, shown));
+            table.add({label(key.label), cells[0], cells[1], cells[2], unit_plural(shown)});
+        } else {
+            auto cells = detail::mean_pm(m, 1);
+            table.add({label(key.label), cells[0], cells[1], cells[2], key.unit});
+        }
     }
-    out += table.render(2) + "\n";
+    out += table.render(2) + rates.render(2) + "\n";
 
     // Customer-facing errors: the split and where they come from.
     const auto escaped_k = detail::stage_metric_index("defects_escaped");
@@ -321,11 +384,11 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
         out +=
             "Customer-facing errors (% of orders concluded; an order may be both defective and "
             "late):\n";
-        TextTable errors(
-            {Align::left, Align::right, Align::left, Align::right, Align::left, Align::left});
+        TextTable errors({Align::left, Align::right, Align::left, Align::left});
         auto add = [&](std::string label, std::string_view metric, std::string causes) {
-            auto cells = detail::mean_pm(summary.find(metric), 100);
-            errors.add({std::move(label), cells[0], cells[1], cells[2], "%", std::move(causes)});
+            const MetricSummary* m = summary.find(metric);
+            const ShareText share = m != nullptr ? share_text(*m) : ShareText{"-", "-", ""};
+            errors.add({std::move(label), share.mean, share.ci, std::move(causes)});
         };
         const std::string escaped = detail::top_stages(scenario, summary, escaped_k, 3);
         const std::string lost = detail::top_stages(scenario, summary, lost_k, 3);
@@ -337,13 +400,13 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
         add("  late", "late_rate", late_at.empty() ? "" : "time held by: " + late_at);
         add("  lost or cancelled", "loss_rate", lost.empty() ? "" : "lost at: " + lost);
         if (const MetricSummary* sv = summary.find("survey_error_rate")) {
-            auto cells = detail::mean_pm(sv, 100);
+            const ShareText share = share_text(*sv);
             const int d = detail::decimals_for(100 * sv->mean, 100 * sv->half_width());
             errors.add(
-                {"survey estimate", cells[0], cells[1], cells[2], "%",
-                 cat({"one replication's survey: 95 % CI [",
-                      fixed(100 * detail::mean_of(summary, "survey_ci95_low"), d), ", ",
-                      fixed(100 * detail::mean_of(summary, "survey_ci95_high"), d), "] % from ",
+                {"survey estimate", share.mean, share.ci,
+                 cat({"one replication's survey: 95 % CI ",
+                      fixed(100 * detail::mean_of(summary, "survey_ci95_low"), d), "–",
+                      fixed(100 * detail::mean_of(summary, "survey_ci95_high"), d), " % from ",
                       fixed(detail::mean_of(summary, "survey_responses"), 0), " answers"})});
         }
         out += errors.render(2);
@@ -395,11 +458,14 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
             {"total_cost", "total"},
             {"cost_per_order", "per order delivered"},
         };
-        out += "Cost (per replication):\n";
+        out += cat({"Cost (per replication, ", detail::observed_window(scenario, summary), "):\n"});
         TextTable cost({Align::left, Align::right, Align::left, Align::right});
         for (const auto& [metric, label] : rows) {
             auto cells = detail::mean_pm(summary.find(metric), 1);
             cost.add({std::string(label), cells[0], cells[1], cells[2]});
+        }
+        if (const auto per_day = detail::cost_per_day(scenario, summary)) {
+            cost.add({"per day of operation", (*per_day)[0], (*per_day)[1], (*per_day)[2]});
         }
         out += cost.render(2);
         auto money = [&](std::string_view metric) {
@@ -428,13 +494,21 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
         out += "Products (replication means):\n";
         TextTable products({Align::left, Align::right, Align::right, Align::right, Align::right,
                             Align::right, Align::right});
-        products.add({"product", "created", "lead mean (" + tus + ")", "lead p95", "on-time",
-                      "error rate", "cost/order"});
+        std::vector<double> lead_mean, lead_p95;
+        for (std::size_t c = 0; c < scenario.products.size(); ++c) {
+            lead_mean.push_back(value(c, "lead_time_mean"));
+            lead_p95.push_back(value(c, "lead_time_p95"));
+        }
+        const DurationColumn mean_col = duration_column(lead_mean, scenario.time_unit);
+        const DurationColumn p95_col = duration_column(lead_p95, scenario.time_unit);
+        products.add({"product", "created", cat({"lead mean (", unit_plural(mean_col.unit), ")"}),
+                      cat({"lead p95 (", unit_plural(p95_col.unit), ")"}), "on-time", "error rate",
+                      "cost/order"});
         for (std::size_t c = 0; c < scenario.products.size(); ++c) {
             products.add({scenario.products[c].name, fixed(value(c, "orders_created"), 1),
-                          fixed(value(c, "lead_time_mean"), 3), fixed(value(c, "lead_time_p95"), 3),
-                          fixed(100 * value(c, "on_time_rate"), 2) + " %",
-                          fixed(100 * value(c, "customer_error_rate"), 3) + " %",
+                          mean_col.cells[c], p95_col.cells[c],
+                          probability(value(c, "on_time_rate")),
+                          probability(value(c, "customer_error_rate")),
                           fixed(value(c, "cost_per_order"), 2)});
         }
         out += products.render(2) + "\n";
@@ -455,8 +529,18 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
     out += "Stages (replication means):\n";
     std::vector<Align> align{Align::left,  Align::left,  Align::right,
                              Align::right, Align::right, Align::right};
-    std::vector<std::string> header{
-        "stage", "type", "utilization", "queue", "wait (" + tus + ")", "departures"};
+    std::vector<double> waits;
+    for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
+        waits.push_back(detail::is_server_stage(scenario.stages[s].type) ? stage_value(s, wait)
+                                                                         : detail::kNaN);
+    }
+    const DurationColumn wait_col = duration_column(waits, scenario.time_unit);
+    std::vector<std::string> header{"stage",
+                                    "type",
+                                    "utilization",
+                                    "queue",
+                                    cat({"wait (", unit_plural(wait_col.unit), ")"}),
+                                    "departures"};
     if (show_breakdowns) {
         align.insert(align.end(), {Align::right, Align::right});
         header.insert(header.end(), {"availability", "breakdowns"});
@@ -468,12 +552,12 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
         const bool server = detail::is_server_stage(spec.type);
         std::vector<std::string> row{spec.name,
                                      models::to_string(spec.type),
-                                     server ? fixed(100 * stage_value(s, util), 1) + " %" : "-",
+                                     server ? percent(stage_value(s, util), 1) : "-",
                                      server ? fixed(stage_value(s, queue), 2) : "-",
-                                     server ? fixed(stage_value(s, wait), 3) : "-",
+                                     server ? wait_col.cells[s] : "-",
                                      fixed(stage_value(s, departures), 1)};
         if (show_breakdowns) {
-            row.push_back(server ? fixed(100 * stage_value(s, availability), 2) + " %" : "-");
+            row.push_back(server ? percent(stage_value(s, availability), 2) : "-");
             row.push_back(server ? fixed(stage_value(s, breakdowns), 1) : "-");
         }
         stages.add(std::move(row));
@@ -486,13 +570,26 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
     for (const auto& m : summary.metrics) {
         if (m.target_met == TargetStatus::none) continue;
         any_target = true;
-        const int d = detail::decimals_for(m.mean, m.half_width());
+        const models::Target* target = detail::find_target(scenario, m.name);
+        std::string bound = m.target;
+        std::string mean;
         std::string ci;
-        if (m.n >= 2 && std::isfinite(m.ci95_low)) {
-            ci = cat({"[", fixed(m.ci95_low, d), ", ", fixed(m.ci95_high, d), "]"});
+        if (m.unit == "share") {
+            const ShareText share = share_text(m);
+            mean = share.mean;
+            ci = share.ci;
+            if (target != nullptr) bound = detail::target_text_percent(*target);
+        } else {
+            // The scenario's unit: the target is written in it.
+            const std::string unit = m.unit == "time" ? " " + tus : "";
+            const int d = detail::decimals_for(m.mean, m.half_width());
+            mean = fixed(m.mean, d) + unit;
+            if (m.n >= 2 && std::isfinite(m.ci95_low)) {
+                ci = cat({"95 % CI ", fixed(m.ci95_low, d), "–", fixed(m.ci95_high, d), unit});
+            }
+            bound += unit;
         }
-        targets.add(
-            {m.name, m.target, fixed(m.mean, d), ci, std::string(detail::verdict(m.target_met))});
+        targets.add({m.name, bound, mean, ci, std::string(detail::verdict(m.target_met))});
     }
     if (any_target) {
         out += cat({"Targets (judged on the 95 % CI):\n", targets.render(2), "\n"});
@@ -590,9 +687,14 @@ std::string render_check_report(const models::Scenario& scenario, const models::
     out += "Scenario \"" + scenario.name + "\" (" + scenario.file + ") is valid.\n";
     std::string reps = std::to_string(scenario.run.replications) + " replications";
     if (const auto& p = scenario.run.precision) {
+        bool share = false;
+        for (const auto& m : models::run_metrics())
+            share = share || (m.name == p->metric && m.unit == "share");
+        const std::string goal =
+            share ? significant(100 * p->half_width, 6) + " %" : significant(p->half_width, 6);
         reps = cat({std::to_string(scenario.run.replications), " to ",
                     std::to_string(p->max_replications), " replications (until the ", p->metric,
-                    " 95 % CI half-width <= ", significant(p->half_width, 6), ")"});
+                    " 95 % CI half-width <= ", goal, ")"});
     }
     out += detail::run_line(scenario, reps);
     if (scenario.run.warmup_auto) out += "warm-up: auto (MSER-5 on pilot runs, chosen by `run`)\n";
@@ -632,7 +734,8 @@ std::string render_check_report(const models::Scenario& scenario, const models::
                 notes += text;
             };
             if (r.when != models::RouteWhen::any) note(cat({"when: ", models::to_string(r.when)}));
-            if (r.prob != 1.0) note(cat({"p = ", format_number(r.prob)}));
+            // The scenario's own number, in %: "p = 10 %" for `prob: 0.1`.
+            if (r.prob != 1.0) note(cat({"p = ", significant(100 * r.prob, 6), " %"}));
             if (r.product) {
                 note(cat({"product: ", *r.product < scenario.products.size()
                                            ? scenario.products[*r.product].name
@@ -683,11 +786,11 @@ std::string render_check_report(const models::Scenario& scenario, const models::
     // The absorbing chain's view of one order (per order created).
     out += "Quality analysis (absorbing Markov chain, per order created):\n";
     TextTable q({Align::left, Align::right, Align::left});
-    q.add({"P(delivered good)", significant(quality.p_delivered_good, 6), ""});
-    q.add({"P(delivered defective)", significant(quality.p_delivered_defective, 6),
+    q.add({"P(delivered good)", probability(quality.p_delivered_good), ""});
+    q.add({"P(delivered defective)", probability(quality.p_delivered_defective),
            "expected escape rate"});
-    q.add({"P(cancelled)", significant(quality.p_cancelled, 6), ""});
-    q.add({"P(lost)", significant(quality.p_lost, 6), ""});
+    q.add({"P(cancelled)", probability(quality.p_cancelled), ""});
+    q.add({"P(lost)", probability(quality.p_lost), ""});
     q.add({"expected scraps", significant(quality.expected_scraps, 6), "per order"});
     q.add({"expected reworks", significant(quality.expected_reworks, 6), "per order"});
     out += q.render(2);

@@ -195,6 +195,43 @@ std::string summary_csv(const Summary& summary) {
     return csv.str();
 }
 
+namespace {
+
+/// The rows of a per-group summary file: `first` names the group column; groups[g] are the
+/// summaries of group `names(g)`.
+template <typename Name>
+std::string group_summary_csv(std::string_view first,
+                              const std::vector<std::vector<MetricSummary>>& groups,
+                              const Name& name) {
+    CsvBuilder csv;
+    const std::array<std::string_view, 7> header{first,      "metric",    "mean", "sd",
+                                                 "ci95_low", "ci95_high", "n"};
+    csv.row(header);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        for (const auto& m : groups[g]) {
+            csv.text(name(g)).text(m.name);
+            csv.number(m.mean).number(m.sd).number(m.ci95_low).number(m.ci95_high);
+            csv.count(static_cast<double>(m.n));
+            csv.end_row();
+        }
+    }
+    return csv.str();
+}
+
+}  // namespace
+
+std::string stage_summary_csv(const models::Scenario& scenario, const Summary& summary) {
+    return group_summary_csv("stage", summary.stage_summaries, [&](std::size_t s) {
+        return std::string_view(scenario.stages[s].name);
+    });
+}
+
+std::string class_summary_csv(const models::Scenario& scenario, const Summary& summary) {
+    return group_summary_csv("product", summary.class_summaries, [&](std::size_t c) {
+        return std::string_view(scenario.products[c].name);
+    });
+}
+
 std::string format_hash(std::uint64_t hash) {
     constexpr char kDigits[] = "0123456789abcdef";
     std::string out(16, '0');

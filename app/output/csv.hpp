@@ -83,6 +83,14 @@ std::string timeseries_csv(const models::Scenario& scenario,
 /// summary.csv: `metric, mean, sd, ci95_low, ci95_high, n, target, target_met`.
 std::string summary_csv(const Summary& summary);
 
+/// stage_summary.csv: `stage, metric, mean, sd, ci95_low, ci95_high, n`; one row per stage
+/// (scenario order) and stage metric that applies to its type (Summary::stage_summaries).
+std::string stage_summary_csv(const models::Scenario& scenario, const Summary& summary);
+
+/// class_summary.csv: `product, metric, mean, sd, ci95_low, ci95_high, n`; one row per product
+/// and class metric (Summary::class_summaries). Only meaningful with products.
+std::string class_summary_csv(const models::Scenario& scenario, const Summary& summary);
+
 /// run_info.csv: `key,value` rows describing how the results were made (no wall-clock time).
 /// `scenario` is the scenario as run (warm-up resolved, replications = the count kept).
 /// Keys, in order: qosim_version, scenario_name, scenario_file, scenario_hash, time_unit,

@@ -25,6 +25,35 @@ const models::Target* find_target(const models::Scenario& scenario, std::string_
     return nullptr;
 }
 
+/// The finite values of value(r) over the replications `results`, in replication order: a
+/// per-stage or per-product figure that is undefined in a replication (NaN) is left out.
+template <typename Value>
+std::vector<double> defined_values(std::span<const models::ReplicationResult> results,
+                                   const Value& value) {
+    std::vector<double> out;
+    out.reserve(results.size());
+    for (const auto& r : results) {
+        const double v = value(r);
+        if (std::isfinite(v)) out.push_back(v);
+    }
+    return out;
+}
+
+double mean_of_values(std::span<const double> values) {
+    sim::Tally tally;
+    for (const double v : values) tally.add(v);
+    return tally.mean();
+}
+
+/// `m` with the name, unit and count flag of its metric-table row.
+template <typename Metric>
+MetricSummary named(MetricSummary m, const Metric& metric) {
+    m.name = std::string(metric.name);
+    m.unit = std::string(metric.unit);
+    m.is_count = metric.is_count;
+    return m;
+}
+
 }  // namespace
 
 std::string_view to_string(TargetStatus status) {
@@ -51,7 +80,7 @@ bool Summary::any_target_failed() const {
     return false;
 }
 
-MetricSummary summarize_values(std::span<const double> values) {
+MetricSummary summarize_values(std::span<const double> values, bool is_share) {
     sim::Tally tally;
     for (const double v : values) tally.add(v);
 
@@ -63,10 +92,10 @@ MetricSummary summarize_values(std::span<const double> values) {
         return m;
     }
     m.sd = tally.sd();
-    const double half = models::t_half_width95(m.sd, m.n);
-    m.ci95_half_width = half;
-    m.ci95_low = m.mean - half;
-    m.ci95_high = m.mean + half;
+    const models::MeanInterval ci = models::mean_interval95(m.mean, m.sd, m.n, is_share);
+    m.ci95_half_width = ci.half_width;
+    m.ci95_low = ci.low;
+    m.ci95_high = ci.high;
     return m;
 }
 
@@ -113,8 +142,8 @@ bool has_survey(const models::Scenario& scenario) {
 namespace detail {
 
 /// The run metrics present for `scenario`, each summarised over `n` replications whose k-th
-/// value of metric index `m` is value(m, k); targets checked. A rate's interval is clipped to
-/// [0, 1]: the Student-t interval can reach past it when a rate is near 0 or 1.
+/// value of metric index `m` is value(m, k); targets checked on the interval, which for a
+/// share is clipped to [0, 1] (models::mean_interval95).
 template <typename Value>
 std::vector<MetricSummary> summarize_metrics(const models::Scenario& scenario, std::size_t n,
                                              const Value& value) {
@@ -126,14 +155,10 @@ std::vector<MetricSummary> summarize_metrics(const models::Scenario& scenario, s
         const auto& metric = metrics[k];
         if (!models::metric_present(metric, survey)) continue;
         for (std::size_t r = 0; r < n; ++r) values[r] = value(k, r);
-        MetricSummary m = summarize_values(values);
+        MetricSummary m = summarize_values(values, metric.unit == "share");
         m.name = std::string(metric.name);
         m.unit = std::string(metric.unit);
         m.is_count = metric.is_count;
-        if (m.unit == "share" && n >= 2) {
-            m.ci95_low = std::clamp(m.ci95_low, 0.0, 1.0);
-            m.ci95_high = std::clamp(m.ci95_high, 0.0, 1.0);
-        }
         if (const models::Target* target = find_target(scenario, metric.name)) {
             m.target = target_text(*target);
             m.target_met = target_status(*target, m);
@@ -162,29 +187,35 @@ Summary summarize(const models::Scenario& scenario,
     const auto stage_metrics = models::stage_metrics();
     summary.stage_means.assign(scenario.stages.size(),
                                std::vector<double>(stage_metrics.size(), kNaN));
+    summary.stage_summaries.resize(scenario.stages.size());
     for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
         for (std::size_t k = 0; k < stage_metrics.size(); ++k) {
-            sim::Tally tally;
-            for (const auto& r : results) {
-                // NaN: undefined in that replication (no late order, say): not averaged in.
-                if (s >= r.stages.size()) continue;
-                const double v = r.stages[s].*stage_metrics[k].field;
-                if (!std::isnan(v)) tally.add(v);
-            }
-            if (tally.count() > 0) summary.stage_means[s][k] = tally.mean();
+            const auto& metric = stage_metrics[k];
+            const std::vector<double> values =
+                defined_values(results, [&](const models::ReplicationResult& r) {
+                    return s < r.stages.size() ? r.stages[s].*metric.field : kNaN;
+                });
+            if (!values.empty()) summary.stage_means[s][k] = mean_of_values(values);
+            if (!models::stage_metric_applies(metric, scenario.stages[s].type)) continue;
+            summary.stage_summaries[s].push_back(
+                named(summarize_values(values, metric.unit == "share"), metric));
         }
     }
 
     const auto class_metrics = models::class_metrics();
     summary.class_means.assign(scenario.products.size(),
                                std::vector<double>(class_metrics.size(), kNaN));
+    summary.class_summaries.resize(scenario.products.size());
     for (std::size_t c = 0; c < scenario.products.size(); ++c) {
         for (std::size_t k = 0; k < class_metrics.size(); ++k) {
-            sim::Tally tally;
-            for (const auto& r : results) {
-                if (c < r.classes.size()) tally.add(r.classes[c].*class_metrics[k].field);
-            }
-            if (tally.count() > 0) summary.class_means[c][k] = tally.mean();
+            const auto& metric = class_metrics[k];
+            const std::vector<double> values =
+                defined_values(results, [&](const models::ReplicationResult& r) {
+                    return c < r.classes.size() ? r.classes[c].*metric.field : kNaN;
+                });
+            if (!values.empty()) summary.class_means[c][k] = mean_of_values(values);
+            summary.class_summaries[c].push_back(
+                named(summarize_values(values, metric.unit == "share"), metric));
         }
     }
     return summary;

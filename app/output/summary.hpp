@@ -53,6 +53,14 @@ struct Summary {
     /// class_means[product][k]: replication mean of models::class_metrics()[k] for that
     /// product (Scenario::products order; empty without products).
     std::vector<std::vector<double>> class_means;
+    /// stage_summaries[stage]: one MetricSummary per models::stage_metrics() entry that applies
+    /// to the stage's type (models::stage_metric_applies), in that table's order, over the
+    /// replications where the value is defined (finite); shares clipped to [0, 1].
+    /// stage_summary.csv.
+    std::vector<std::vector<MetricSummary>> stage_summaries;
+    /// class_summaries[product]: one MetricSummary per models::class_metrics() entry, as
+    /// stage_summaries (Scenario::products order; empty without products). class_summary.csv.
+    std::vector<std::vector<MetricSummary>> class_summaries;
 
     /// The metric called `name`, or nullptr.
     [[nodiscard]] const MetricSummary* find(std::string_view name) const;
@@ -60,8 +68,9 @@ struct Summary {
     [[nodiscard]] bool any_target_failed() const;
 };
 
-/// Mean, sd and Student-t 95 % CI of `values` (no target filled in).
-MetricSummary summarize_values(std::span<const double> values);
+/// Mean, sd and Student-t 95 % CI of `values` (no target filled in); for a share
+/// (`is_share`: values in [0, 1]) the interval is clipped to [0, 1] (models::mean_interval95).
+MetricSummary summarize_values(std::span<const double> values, bool is_share = false);
 
 /// The target as text: "<= max", ">= min" or ">= min and <= max".
 std::string target_text(const models::Target& target);

@@ -48,6 +48,10 @@ std::vector<std::filesystem::path> write_run_outputs(
         files.emplace_back("timeseries.csv", timeseries_csv(scenario, results));
     }
     files.emplace_back("summary.csv", summary_csv(summary));
+    files.emplace_back("stage_summary.csv", stage_summary_csv(scenario, summary));
+    if (!scenario.products.empty()) {
+        files.emplace_back("class_summary.csv", class_summary_csv(scenario, summary));
+    }
     files.emplace_back("run_info.csv", run_info_csv(scenario, outcome));
 
     std::filesystem::create_directories(dir);
@@ -58,7 +62,7 @@ std::vector<std::filesystem::path> write_run_outputs(
         written.push_back(path);
     }
     // A reused directory must not keep optional files of an earlier, different run.
-    for (const char* optional : {"classes.csv", "timeseries.csv"}) {
+    for (const char* optional : {"classes.csv", "timeseries.csv", "class_summary.csv"}) {
         const bool wrote = std::any_of(files.begin(), files.end(), [&](const auto& f) {
             return std::string(f.first) == optional;
         });

@@ -1,5 +1,5 @@
-// Confidence intervals: Student t over replication means, and the survey's Wilson score
-// interval from raw counts.
+// Confidence intervals: Student t over replication means (clipped for shares), and the
+// survey's Wilson score interval from raw counts.
 #include "models/run/confidence.hpp"
 
 #include <algorithm>
@@ -16,6 +16,16 @@ double student_t_quantile(double df, double p) {
 double t_half_width95(double sd, std::size_t n) {
     return student_t_quantile(static_cast<double>(n - 1), 0.975) * sd /
            std::sqrt(static_cast<double>(n));
+}
+
+MeanInterval mean_interval95(double mean, double sd, std::size_t n, bool is_share) {
+    const double half = t_half_width95(sd, n);
+    MeanInterval ci{mean - half, mean + half, half};
+    if (is_share) {
+        ci.low = std::clamp(ci.low, 0.0, 1.0);
+        ci.high = std::clamp(ci.high, 0.0, 1.0);
+    }
+    return ci;
 }
 
 ProportionInterval wilson_interval(std::uint64_t successes, std::uint64_t n, double z) {

@@ -17,6 +17,25 @@ inline constexpr double kZ95 = 1.959963984540054;
 /// sample standard deviation sd: t(0.975, n-1) sd / sqrt(n).
 [[nodiscard]] double t_half_width95(double sd, std::size_t n);
 
+/// The 95 % confidence interval of a mean over independent replications.
+struct MeanInterval {
+    double low = 0.0;
+    double high = 0.0;
+    double half_width = 0.0;  ///< t(0.975, n-1) sd / sqrt(n), before any clipping
+};
+
+/// Student-t 95 % interval of the mean of n >= 2 replication values with sample standard
+/// deviation sd: mean ± t_half_width95(sd, n). For a share (every value in [0, 1]: a rate,
+/// a utilisation) the interval is clipped to [0, 1], because the symmetric t interval of a
+/// rate with few events reaches below 0 (or above 1 near 1), where the rate cannot be; so
+/// every replication at 0 gives [0, 0]. Clipping rather than a Wilson interval on the counts
+/// pooled over replications: orders of one replication are not independent (they share
+/// queues), so the replication means are the independent observations, and the pooled
+/// binomial interval would be too narrow. A target judged on the clipped interval reaches
+/// the same verdict as on the unclipped one for any bound inside [0, 1], except that a bound
+/// at 0 or 1 itself is met instead of undecided.
+MeanInterval mean_interval95(double mean, double sd, std::size_t n, bool is_share);
+
 /// A closed interval [low, high] of a proportion (a share, in [0, 1]).
 struct ProportionInterval {
     double low = 0.0;

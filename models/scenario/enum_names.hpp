@@ -20,8 +20,11 @@ struct EnumName {
     const char* name;
 };
 
-inline constexpr EnumName<TimeUnit> kTimeUnitNames[] = {
-    {TimeUnit::minute, "minute"}, {TimeUnit::hour, "hour"}, {TimeUnit::day, "day"}};
+inline constexpr EnumName<TimeUnit> kTimeUnitNames[] = {{TimeUnit::second, "second"},
+                                                        {TimeUnit::minute, "minute"},
+                                                        {TimeUnit::hour, "hour"},
+                                                        {TimeUnit::day, "day"},
+                                                        {TimeUnit::week, "week"}};
 inline constexpr EnumName<StageType> kStageTypeNames[] = {{StageType::source, "source"},
                                                           {StageType::station, "station"},
                                                           {StageType::inspection, "inspection"},

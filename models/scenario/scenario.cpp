@@ -22,14 +22,18 @@ const char* to_string(OnScrap o) { return name_in(kOnScrapNames, o); }
 
 const char* to_string(FaultKind k) { return name_in(kFaultKindNames, k); }
 
-double hours_per_unit(TimeUnit u) {
+double seconds_per_unit(TimeUnit u) {
     switch (u) {
-    case TimeUnit::minute: return 1.0 / 60.0;
-    case TimeUnit::hour: return 1.0;
-    case TimeUnit::day: return 24.0;
+    case TimeUnit::second: return 1.0;
+    case TimeUnit::minute: return 60.0;
+    case TimeUnit::hour: return 3600.0;
+    case TimeUnit::day: return 86400.0;
+    case TimeUnit::week: return 604800.0;
     }
-    return 1.0;
+    return 3600.0;
 }
+
+double hours_per_unit(TimeUnit u) { return seconds_per_unit(u) / 3600.0; }
 
 std::optional<std::size_t> Scenario::find_stage(const std::string& name) const {
     for (std::size_t i = 0; i < stages.size(); ++i) {

@@ -30,7 +30,7 @@ struct Diagnostic {
     [[nodiscard]] std::string render() const;
 };
 
-enum class TimeUnit { minute, hour, day };
+enum class TimeUnit { second, minute, hour, day, week };
 enum class StageType { source, station, inspection, link, sink };
 enum class Discipline { fifo, lifo, priority, edd };
 enum class RouteWhen { any, pass, fail };           ///< `when:` on a route out of an inspection
@@ -51,8 +51,12 @@ const char* to_string(BreakdownClock c);
 const char* to_string(OnScrap o);
 const char* to_string(FaultKind k);
 
-/// Hours per scenario time unit (minute = 1/60, hour = 1, day = 24).
+/// Hours per scenario time unit (second = 1/3600, minute = 1/60, hour = 1, day = 24,
+/// week = 168).
 double hours_per_unit(TimeUnit u);
+
+/// Seconds per time unit (second = 1 ... week = 604800): for converting between any two.
+double seconds_per_unit(TimeUnit u);
 
 /// One route out of a stage.
 struct Route {

@@ -342,24 +342,37 @@ TEST_CASE("the console report shows errors, internal errors, cost and cost of qu
     REQUIRE(r.code == 0);
     for (const auto* text :
          {"Customer-facing errors", "delivered defective (escape)", "by origin: machine",
-          "Internal errors", "defects detected", "scrapped", "Cost (per replication)",
-          "per order delivered", "cost of quality: appraisal", "internal failure",
-          "external failure", "lateness mean"}) {
+          "Internal errors", "defects detected", "scrapped",
+          "Cost (per replication, over 900 hours observed):", "per order delivered",
+          "cost of quality: appraisal", "internal failure", "external failure", "lateness mean"}) {
         INFO(text);
         CHECK(r.out.find(text) != std::string::npos);
     }
+    // Cost per day of operation: the mean total cost over 900 hours = 37.5 days.
+    double total = 0;
+    for (const auto& row : lines(read_file(tmp / "res" / "summary.csv"))) {
+        if (row.rfind("total_cost,", 0) == 0) total = std::stod(split_commas(row).at(1));
+    }
+    REQUIRE(total > 0);
+    const auto at = r.out.find("per day of operation");
+    REQUIRE(at != std::string::npos);
+    const double per_day = std::stod(r.out.substr(at + std::string("per day of operation").size()));
+    CHECK(per_day == Approx(total / 37.5).epsilon(0.01));
 }
 
 TEST_CASE("check prints the absorbing-chain quality analysis and the full routes", "[cli][check]") {
     const auto r = run_cli("check " + data("quality_line.yaml"));
     REQUIRE(r.code == 0);
     std::smatch m;
-    REQUIRE(std::regex_search(r.out, m, std::regex(R"(P\(delivered defective\)\s+([0-9.e+-]+))")));
+    REQUIRE(std::regex_search(r.out, m, std::regex(R"(P\(delivered defective\)\s+([0-9.]+) %)")));
     // One station damages 10 %, the inspection catches 90 % and scraps, the source remakes:
-    // P(escape) = 0.1 x 0.1 / (1 - 0.1 x 0.9).
-    CHECK(std::stod(m[1].str()) == Approx(0.01 / (1 - 0.09)).epsilon(1e-5));
-    REQUIRE(std::regex_search(r.out, m, std::regex(R"(P\(delivered good\)\s+([0-9.e+-]+))")));
-    CHECK(std::stod(m[1].str()) == Approx(0.9 / (1 - 0.09)).epsilon(1e-5));
+    // P(escape) = 0.1 x 0.1 / (1 - 0.1 x 0.9) = 1.0989 %, printed in percent with three
+    // significant digits of the smaller of p and 1 - p: "1.10 %", and P(good) "98.90 %".
+    CHECK(m[1].str() == "1.10");
+    CHECK(std::stod(m[1].str()) / 100 == Approx(0.01 / (1 - 0.09)).epsilon(5e-3));
+    REQUIRE(std::regex_search(r.out, m, std::regex(R"(P\(delivered good\)\s+([0-9.]+) %)")));
+    CHECK(m[1].str() == "98.90");
+    CHECK(std::stod(m[1].str()) / 100 == Approx(0.9 / (1 - 0.09)).epsilon(1e-4));
     REQUIRE(std::regex_search(r.out, m, std::regex(R"(expected scraps\s+([0-9.e+-]+))")));
     CHECK(std::stod(m[1].str()) == Approx(0.09 / (1 - 0.09)).epsilon(1e-5));
     CHECK(r.out.find("P(lost)") != std::string::npos);

@@ -87,6 +87,50 @@ TEST_CASE("summary: fewer than two values have no sd or CI", "[summary]") {
     CHECK(std::isnan(m.ci95_high));
 }
 
+TEST_CASE("summary: a share's interval is clipped to [0, 1] and targets judge that interval",
+          "[summary]") {
+    // Every replication without errors: [0, 0], which meets "<= 0.02" and even "<= 0".
+    const std::vector<double> zeros{0.0, 0.0, 0.0};
+    const MetricSummary none = summarize_values(zeros, true);
+    CHECK(none.ci95_low == 0.0);
+    CHECK(none.ci95_high == 0.0);
+    models::Target at_most;
+    at_most.metric = "customer_error_rate";
+    at_most.max = 0.02;
+    CHECK(target_status(at_most, none) == TargetStatus::yes);
+    at_most.max = 0.0;
+    CHECK(target_status(at_most, none) == TargetStatus::yes);
+
+    // One replication of four has 1 % errors: t interval [-0.0055, 0.0105] cut at 0; the
+    // unclipped half-width is kept for the console and the precision rule.
+    const std::vector<double> rare{0.0, 0.0, 0.0, 0.01};
+    const MetricSummary r = summarize_values(rare, true);
+    CHECK(r.ci95_low == 0.0);
+    CHECK(r.ci95_high == Approx(0.0025 + 0.007956115763210658).epsilon(1e-9));
+    CHECK(r.half_width() == Approx(0.007956115763210658).epsilon(1e-9));
+    at_most.max = 0.02;
+    CHECK(target_status(at_most, r) == TargetStatus::yes);
+    at_most.max = 0.005;
+    CHECK(target_status(at_most, r) == TargetStatus::undecided);
+
+    // Near 1 the top is cut: on-time 0.99, 1, 1, 1 has ci95_high 1 and meets ">= 0.98"
+    // only if its bottom does (0.9975 - 0.00796 = 0.9895).
+    const std::vector<double> on_time{0.99, 1.0, 1.0, 1.0};
+    const MetricSummary o = summarize_values(on_time, true);
+    CHECK(o.ci95_high == 1.0);
+    CHECK(o.ci95_low == Approx(0.9975 - 0.007956115763210658).epsilon(1e-9));
+    models::Target at_least;
+    at_least.metric = "on_time_rate";
+    at_least.min = 0.98;
+    CHECK(target_status(at_least, o) == TargetStatus::yes);
+    at_least.min = 0.995;
+    CHECK(target_status(at_least, o) == TargetStatus::undecided);
+
+    // The same values as a plain number are not clipped.
+    const MetricSummary plain = summarize_values(rare);
+    CHECK(plain.ci95_low < 0);
+}
+
 TEST_CASE("target text and status", "[summary]") {
     models::Target max_t;
     max_t.metric = "customer_error_rate";

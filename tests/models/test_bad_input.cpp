@@ -61,7 +61,7 @@ const Case kCorpus[] = {
     {"bad_enum",                 5, 58, "stages.smt.queue.discipline",     "must be one of fifo, lifo, priority, edd; got `fifoo`"},
     {"bad_enum",                 5, 58, "stages.smt.queue.discipline",     "did you mean `fifo`?"},
     {"bad_stage_type",           5, 15, "stages.smt.type",                 "did you mean `station`?"},
-    {"bad_time_unit",            2, 12, "time_unit",                       "must be one of minute, hour, day; got `hours`"},
+    {"bad_time_unit",            2, 12, "time_unit",                       "must be one of second, minute, hour, day, week; got `hours`"},
     {"unknown_dist",             4, 47, "stages.orders.interarrival.dist", "did you mean `exponential`?"},
     {"unknown_dist_param",       4, 60, "stages.orders.interarrival.maen", "did you mean `mean`?"},
     {"missing_dist_param",       5, 24, "stages.smt.service.sd",           "missing parameter `sd` of the lognormal distribution"},

@@ -50,3 +50,30 @@ TEST_CASE("Wilson interval of one success in one answer stays inside [0, 1]", "[
     CHECK(ci.low == Approx(1 / 4.841458820694124).epsilon(1e-12));
     CHECK(ci.high == 1.0);
 }
+
+TEST_CASE("a share's t interval never leaves [0, 1]; other metrics are not clipped",
+          "[confidence]") {
+    using qosim::models::mean_interval95;
+    using qosim::models::t_half_width95;
+    // Every replication at 0 errors: sd 0, interval [0, 0], not negative.
+    const auto zero = mean_interval95(0.0, 0.0, 5, true);
+    CHECK(zero.low == 0.0);
+    CHECK(zero.high == 0.0);
+    CHECK(zero.half_width == 0.0);
+    // A rare event: replication values 0, 0, 0, 0.01 have mean 0.0025 and sd 0.005, so
+    // t(0.975, 3) = 3.182446305284263 gives half-width 3.182446305284263 x 0.005 / 2 =
+    // 0.0079561157632...; the symmetric interval [-0.00546, 0.01046] is cut at 0.
+    const auto rare = mean_interval95(0.0025, 0.005, 4, true);
+    CHECK(rare.half_width == Approx(0.007956115763210658).epsilon(1e-12));
+    CHECK(rare.low == 0.0);
+    CHECK(rare.high == Approx(0.0025 + 0.007956115763210658).epsilon(1e-12));
+    // A rate near 1 (on-time 0.99, 1, 1, 1): the top is cut at 1, the bottom kept.
+    const auto high = mean_interval95(0.9975, 0.005, 4, true);
+    CHECK(high.high == 1.0);
+    CHECK(high.low == Approx(0.9975 - 0.007956115763210658).epsilon(1e-12));
+    // The same numbers as a time or a cost keep the symmetric interval.
+    const auto time = mean_interval95(0.0025, 0.005, 4, false);
+    CHECK(time.low == Approx(0.0025 - 0.007956115763210658).epsilon(1e-12));
+    CHECK(time.low < 0);
+    CHECK(time.half_width == t_half_width95(0.005, 4));
+}

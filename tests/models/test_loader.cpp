@@ -457,8 +457,17 @@ TEST_CASE("hourly costs convert to every time unit", "[loader]") {
     CHECK(with_unit("minute").stages[1].cost.per_busy_time == Approx(0.8));
     CHECK(with_unit("day").stages[1].cost.per_busy_time == Approx(48 * 24));
     CHECK(with_unit("day").stages[1].cost.per_idle_time == Approx(12 * 24));
+    CHECK(with_unit("second").stages[1].cost.per_busy_time == Approx(48.0 / 3600));
+    CHECK(with_unit("second").stages[1].cost.per_idle_time == Approx(12.0 / 3600));
+    CHECK(with_unit("week").stages[1].cost.per_busy_time == Approx(48 * 168));
+    CHECK(with_unit("week").stages[1].cost.per_idle_time == Approx(12 * 168));
+    CHECK(with_unit("second").time_unit == TimeUnit::second);
+    CHECK(with_unit("week").time_unit == TimeUnit::week);
+    CHECK(hours_per_unit(TimeUnit::second) == Approx(1.0 / 3600));
     CHECK(hours_per_unit(TimeUnit::minute) == Approx(1.0 / 60));
     CHECK(hours_per_unit(TimeUnit::day) == 24);
+    CHECK(hours_per_unit(TimeUnit::week) == 168);
+    CHECK(seconds_per_unit(TimeUnit::week) == 604800);
 }
 
 TEST_CASE("every distribution family loads with its parameters", "[loader]") {
