@@ -21,7 +21,8 @@ namespace qosim::app {
 void write_file_atomic(const std::filesystem::path& target, std::string_view content);
 
 /// Creates `dir` (and parents) and writes runs.csv, stages.csv, classes.csv (with products),
-/// timeseries.csv (with outcome.timeseries_window), summary.csv and run_info.csv into it, each
+/// timeseries.csv (with outcome.timeseries_window), summary.csv, run_info.csv and report.html
+/// into it, each
 /// atomically. `scenario` is the scenario as run. Call only once every replication has
 /// finished. Returns the paths written, in that order.
 std::vector<std::filesystem::path> write_run_outputs(
