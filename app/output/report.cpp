@@ -248,35 +248,59 @@ void node_shape(Canvas& c, models::StageType type, bool scrap, double x, double 
 std::string pipeline_svg(const models::Scenario& sc, const models::GraphNotes& notes) {
     const models::StageGraph g = models::build_stage_graph(sc);
     const models::LayeredLayout lay = models::layered_layout(g);
-    constexpr double NW = 196, NH = 92, GX = 56, GY = 40, M = 20;
+    constexpr double NW = 196, NH = 92, GX = 84, GY = 40, M = 20;
     const double W = M * 2 + lay.layers * NW + (lay.layers > 0 ? lay.layers - 1 : 0) * GX;
+    // Routes that skip columns along the top row arc over it: room for the highest arc.
+    const auto arcs_over = [&](std::size_t s, std::size_t t) {
+        return lay.layer[t] > lay.layer[s] + 1 && lay.slot[s] == 0 && lay.slot[t] == 0;
+    };
+    double lift = 0;
+    for (const auto e : boost::make_iterator_range(boost::edges(g))) {
+        const std::size_t s = boost::source(e, g), t = boost::target(e, g);
+        if (arcs_over(s, t))
+            lift = std::max(lift, 30 + 18 * static_cast<double>(lay.layer[t] - lay.layer[s] - 1));
+    }
     const double H =
-        M * 2 + lay.max_slots * NH + (lay.max_slots > 0 ? lay.max_slots - 1 : 0) * GY + 30;
+        M * 2 + lift + lay.max_slots * NH + (lay.max_slots > 0 ? lay.max_slots - 1 : 0) * GY + 60;
     Canvas c(W, H, "The pipeline: stages and routes with flows");
     c.raw(
         "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
         "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 "
         "L10,5 L0,10 z\" fill=\"#444444\"/></marker></defs>\n");
     const auto nx = [&](std::size_t v) { return M + lay.layer[v] * (NW + GX); };
-    const auto ny = [&](std::size_t v) { return M + lay.slot[v] * (NH + GY); };
+    const auto ny = [&](std::size_t v) { return M + lift + lay.slot[v] * (NH + GY); };
     const std::string per = cat({"/", to_string(sc.time_unit)});
     // Edges first, so nodes paint over their ends.
+    const char* kHalo =
+        "fill=\"#333333\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"";
     for (const auto e : boost::make_iterator_range(boost::edges(g))) {
         const std::size_t s = boost::source(e, g), t = boost::target(e, g);
         bool exact = true;
         const double flow =
             s < sc.stages.size() ? models::route_flow(sc, notes, s, g[e].route, exact) : 0.0;
-        std::string label;
-        if (g[e].when != models::RouteWhen::any) label += cat({to_string(g[e].when), " "});
+        std::string tag;
+        if (g[e].when != models::RouteWhen::any) tag += to_string(g[e].when);
         if (g[e].product && *g[e].product < sc.products.size())
-            label += cat({sc.products[*g[e].product].name, " "});
-        label += cat({exact ? "" : "~", models::short_number(flow), per});
-        double lx = 0, ly = 0;
-        if (lay.layer[t] > lay.layer[s]) {
+            tag += cat({tag.empty() ? "" : " ", sc.products[*g[e].product].name});
+        const std::string rate = cat({exact ? "" : "~", models::short_number(flow), per});
+        if (arcs_over(s, t)) {
+            // Over a column or more of the top row: an arc above the nodes, not behind them.
+            const double span = static_cast<double>(lay.layer[t] - lay.layer[s] - 1);
+            const double x1 = nx(s) + NW / 2 + 8 * span, y1 = ny(s);
+            const double x2 = nx(t) + NW / 2 - 8 * span, y2 = ny(t);
+            const double top = y1 - 16 - 18 * span;
+            c.path(cat({"M", coord(x1), ",", coord(y1), " C", coord(x1), ",", coord(top), " ",
+                        coord(x2), ",", coord(top), " ", coord(x2), ",", coord(y2)}),
+                   "fill=\"none\" stroke=\"#444444\" stroke-width=\"1.5\" "
+                   "marker-end=\"url(#arrow)\"");
+            c.text((x1 + x2) / 2, 0.25 * y1 + 0.75 * top + 3,
+                   tag.empty() ? rate : cat({tag, " ", rate}), "middle", 10, kHalo);
+        } else if (lay.layer[t] > lay.layer[s]) {
             const double x1 = nx(s) + NW, y1 = ny(s) + NH / 2, x2 = nx(t), y2 = ny(t) + NH / 2;
             c.line(x1, y1, x2, y2, "#444444", 1.5, "marker-end=\"url(#arrow)\"");
-            lx = (x1 + x2) / 2;
-            ly = (y1 + y2) / 2 - 5;
+            // The route's condition above the line, its flow below.
+            if (!tag.empty()) c.text((x1 + x2) / 2, (y1 + y2) / 2 - 5, tag, "middle", 10, kHalo);
+            c.text((x1 + x2) / 2, (y1 + y2) / 2 + 13, rate, "middle", 10, kHalo);
         } else {
             // A route back (a loop) or within a column: an arc under the nodes.
             const double x1 = nx(s) + NW / 2 + 10, y1 = ny(s) + NH, x2 = nx(t) + NW / 2 - 10,
@@ -286,10 +310,9 @@ std::string pipeline_svg(const models::Scenario& sc, const models::GraphNotes& n
                         coord(x2), ",", coord(dip), " ", coord(x2), ",", coord(y2)}),
                    "fill=\"none\" stroke=\"#444444\" stroke-width=\"1.5\" "
                    "stroke-dasharray=\"4,2\" marker-end=\"url(#arrow)\"");
-            lx = (x1 + x2) / 2;
-            ly = dip - 2;
+            c.text((x1 + x2) / 2, 0.25 * std::max(y1, y2) + 0.75 * dip + 12,
+                   tag.empty() ? rate : cat({tag, " ", rate}), "middle", 10, kHalo);
         }
-        c.text(lx, ly, label, "middle", 10, "fill=\"#333333\"");
     }
     for (std::size_t v = 0; v < boost::num_vertices(g); ++v) {
         const double x = nx(v), y = ny(v);
@@ -467,7 +490,7 @@ std::string lead_time_section(const models::Scenario& sc,
     }
     if (t95 && t95->max) {
         c.line(L, y(*t95->max), R, y(*t95->max), kFail, 1.5, "stroke-dasharray=\"5,3\"");
-        c.text(R, y(*t95->max) - 4, cat({"target p95 ", num(*t95->max)}), "end", 11,
+        c.text(L + 4, y(*t95->max) - 4, cat({"target p95 ", num(*t95->max)}), "start", 11,
                "fill=\"#c53030\"");
     }
     c.line(L, B, R, B, kInk);
