@@ -45,6 +45,7 @@ std::string unit_label(std::string_view unit, const models::Scenario& sc) {
 // A number for tables and labels: decimals by magnitude (console's `fixed`).
 std::string num(double x) {
     if (!std::isfinite(x)) return "-";
+    if (x == std::trunc(x) && std::fabs(x) < 1e15) return fixed(x, 0);
     const double a = std::fabs(x);
     return fixed(x, a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : a == 0 ? 0 : 4);
 }
@@ -486,7 +487,7 @@ std::string lead_time_section(const models::Scenario& sc,
             c.circle(cx + jitter, y(r.*qs[i].second), 2.5, "#2c5282", "fill-opacity=\"0.7\"");
         }
         c.text(cx, B + 16, qs[i].first, "middle", 12);
-        c.text(cx, y(mean) - 5, num(mean), "middle", 11);
+        c.text(cx, B - 6, num(mean), "middle", 11, "font-weight=\"bold\"");
     }
     if (t95 && t95->max) {
         c.line(L, y(*t95->max), R, y(*t95->max), kFail, 1.5, "stroke-dasharray=\"5,3\"");
