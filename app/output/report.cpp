@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/output/console.hpp"
+#include "app/output/report_parts.hpp"
 #include "app/output/results_notes.hpp"
 #include "app/output/svg.hpp"
 #include "app/output/text.hpp"
@@ -16,20 +17,13 @@
 
 namespace qosim::app {
 
-namespace {
+namespace report {
 
-using svg::Canvas;
-using svg::coord;
 using svg::escape;
-using svg::Scale;
 
-constexpr const char* kInk = "#222222";
-constexpr const char* kGrid = "#dddddd";
-constexpr const char* kBlue = "#2b6cb0";
-constexpr const char* kFail = "#c53030";
-constexpr const char* kPass = "#2f855a";
-
+namespace {
 bool is_share(std::string_view unit) { return unit == "share"; }
+}  // namespace
 
 // A value in the metric's display unit: shares as percent.
 double shown(double v, std::string_view unit) { return is_share(unit) ? 100.0 * v : v; }
@@ -63,6 +57,51 @@ std::string tick_label(double v, double lo, double hi, int count) {
     if (!(step > 0) || step < 1e-6 || std::fabs(v) >= 1e9) return significant(v, 4);
     return fixed(v, std::clamp(-static_cast<int>(std::floor(std::log10(step) + 1e-9)), 0, 6));
 }
+
+namespace {
+constexpr const char* kStyle =
+    "body{font-family:sans-serif;margin:24px auto;max-width:1180px;color:#222;line-height:1.4}"
+    "h1{margin-bottom:4px}h2{border-bottom:2px solid #ccc;padding-bottom:4px;margin-top:32px}"
+    "h3{font-size:15px;margin:18px 0 4px}.dim{color:#666;font-weight:normal}"
+    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}"
+    "th{background:#f4f4f4}.v-PASS{color:#2f855a;font-weight:bold}"
+    ".v-FAIL{color:#c53030;font-weight:bold}.v-UNDECIDED{color:#b7791f;font-weight:bold}"
+    ".note{color:#555;font-style:italic}svg{display:block;max-width:100%;height:auto}"
+    "code{background:#f4f4f4;padding:0 3px}";
+
+}  // namespace
+
+std::string page(std::string_view title, std::string_view header_html, std::string_view body) {
+    return cat({"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
+                escape(title), "</title>\n<style>", kStyle, "</style>\n</head>\n<body>\n",
+                header_html, body, "</body>\n</html>\n"});
+}
+
+std::string run_facts(const models::Scenario& sc, std::size_t replications, bool warmup_auto) {
+    const std::string unit = to_string(sc.time_unit);
+    return cat({"qosim ", QOSIM_VERSION, " &middot; ", escape(sc.file), " &middot; ",
+                std::to_string(replications), " replications &middot; ",
+                sc.run.orders ? cat({std::to_string(*sc.run.orders), " orders"})
+                              : cat({"horizon ", num(sc.run.horizon), " ", unit, "s"}),
+                " &middot; warm-up ", num(sc.run.warmup), " ", unit, "s",
+                warmup_auto ? " (MSER-5)" : "", " &middot; seed ", std::to_string(sc.run.seed),
+                " &middot; times in ", unit, "s"});
+}
+
+}  // namespace report
+
+namespace {
+
+using namespace report;
+using svg::Canvas;
+using svg::coord;
+using svg::escape;
+using svg::Scale;
+
+constexpr const char* kInk = "#222222";
+constexpr const char* kGrid = "#dddddd";
+constexpr const char* kBlue = "#2b6cb0";
+constexpr const char* kFail = "#c53030";
 
 std::vector<double> metric_values(std::span<const models::ReplicationResult> results,
                                   std::string_view name) {
@@ -644,61 +683,24 @@ std::string timeseries_section(const models::Scenario& sc,
     return out + "</section>\n";
 }
 
-constexpr const char* kStyle =
-    "body{font-family:sans-serif;margin:24px auto;max-width:1180px;color:#222;line-height:1.4}"
-    "h1{margin-bottom:4px}h2{border-bottom:2px solid #ccc;padding-bottom:4px;margin-top:32px}"
-    "h3{font-size:15px;margin:18px 0 4px}.dim{color:#666;font-weight:normal}"
-    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}"
-    "th{background:#f4f4f4}.v-PASS{color:#2f855a;font-weight:bold}"
-    ".v-FAIL{color:#c53030;font-weight:bold}.v-UNDECIDED{color:#b7791f;font-weight:bold}"
-    ".note{color:#555;font-style:italic}svg{display:block;max-width:100%;height:auto}"
-    "code{background:#f4f4f4;padding:0 3px}";
-
 }  // namespace
 
 std::string report_html(const models::Scenario& scenario,
                         std::span<const models::ReplicationResult> results, const Summary& summary,
                         const RunOutcome& outcome) {
     const models::GraphNotes notes = notes_from_results(scenario, results);
-    const std::string unit = to_string(scenario.time_unit);
-    std::string head =
-        cat({"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>qosim "
-             "report: ",
-             escape(scenario.name),
-             "</title>\n<style>",
-             kStyle,
-             "</style>\n</head>\n<body>\n<h1>",
-             escape(scenario.name),
-             "</h1>\n<p class=\"dim\">qosim ",
-             QOSIM_VERSION,
-             " &middot; ",
-             escape(scenario.file),
-             scenario.variant.empty() ? "" : " &middot; variant ",
-             escape(scenario.variant),
-             " &middot; ",
-             std::to_string(results.size()),
-             " replications &middot; ",
-             scenario.run.orders ? cat({std::to_string(*scenario.run.orders), " orders"})
-                                 : cat({"horizon ", num(scenario.run.horizon), " ", unit, "s"}),
-             " &middot; warm-up ",
-             num(scenario.run.warmup),
-             " ",
-             unit,
-             "s",
-             outcome.warmup_auto ? " (MSER-5)" : "",
-             " &middot; seed ",
-             std::to_string(scenario.run.seed),
-             " &middot; times in ",
-             unit,
-             "s",
+    const std::string header =
+        cat({"<h1>", escape(scenario.name), "</h1>\n<p class=\"dim\">",
+             report::run_facts(scenario, results.size(), outcome.warmup_auto),
+             scenario.variant.empty() ? "" : cat({" &middot; variant ", escape(scenario.variant)}),
              outcome.interrupted ? " &middot; INTERRUPTED: only the finished replications" : "",
              "</p>\n"});
-    (void)kPass;
-    return cat({head, targets_section(scenario, summary),
-                metrics_section(scenario, results, summary), pipeline_section(scenario, notes),
-                errors_section(scenario, results), lead_time_section(scenario, results),
-                cost_section(scenario, results, summary),
-                timeseries_section(scenario, results, outcome), "</body>\n</html>\n"});
+    return report::page(
+        cat({"qosim report: ", scenario.name}), header,
+        cat({targets_section(scenario, summary), metrics_section(scenario, results, summary),
+             pipeline_section(scenario, notes), errors_section(scenario, results),
+             lead_time_section(scenario, results), cost_section(scenario, results, summary),
+             timeseries_section(scenario, results, outcome)}));
 }
 
 }  // namespace qosim::app

@@ -10,6 +10,7 @@
 #include "app/output/report.hpp"
 #include "app/output/results_notes.hpp"
 #include "app/output/svg.hpp"
+#include "app/output/whatif_report.hpp"
 #include "cli_support.hpp"
 #include "models/graph/graph_notes.hpp"
 #include "models/input/load.hpp"
@@ -199,4 +200,33 @@ TEST_CASE("layered layout: columns by longest path, a loop back does not push co
     CHECK(exact);
     CHECK(models::utilization_colour(0) == "#7fd17f");
     CHECK(models::utilization_colour(1.5) == "#ff6b6b");
+}
+
+TEST_CASE("compare and sweep write report.html with their sections, the same for any --jobs",
+          "[pictures][whatif]") {
+    const TempDir tmp;
+    const std::string scenario = quoted(fs::path(QOSIM_SCENARIO_DIR) / "electronics_whatif.yaml");
+    const std::string args = " --reps 3 --horizon 600 --quiet";
+    for (const std::string cmd : {"compare", "sweep"}) {
+        INFO(cmd);
+        REQUIRE(
+            run_cli(cmd + " " + scenario + args + " --jobs 1 --out " + quoted(tmp / (cmd + "1")))
+                .code == 0);
+        REQUIRE(
+            run_cli(cmd + " " + scenario + args + " --jobs 3 --out " + quoted(tmp / (cmd + "3")))
+                .code == 0);
+        const std::string html = read_file(tmp / (cmd + "1") / "report.html");
+        CHECK(html == read_file(tmp / (cmd + "3") / "report.html"));
+        CHECK(html.find("<script") == std::string::npos);
+        CHECK(count_of(html, "<svg ") == count_of(html, "</svg>"));
+        const auto& ids = cmd == "compare"
+                              ? std::vector<std::string>(std::begin(app::kCompareReportSections),
+                                                         std::end(app::kCompareReportSections))
+                              : std::vector<std::string>(std::begin(app::kSweepReportSections),
+                                                         std::end(app::kSweepReportSections));
+        for (const auto& id : ids) CHECK(count_of(html, "<section id=\"" + id + "\">") == 1);
+    }
+    // The sweep's scatter marks its selected point; compare without --select says how to get one.
+    CHECK(read_file(tmp / "sweep1" / "report.html").find("selected: point") != std::string::npos);
+    CHECK(read_file(tmp / "compare1" / "report.html").find("--select") != std::string::npos);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# report.html of every bundled scenario renders in headless Chromium: the screenshot is not
-# blank and the DOM holds every section. Exits 77 (ctest: skipped) without chromium.
+# report.html of every bundled scenario's run (and of compare and sweep on the what-if
+# scenario) renders in headless Chromium: the screenshot is not blank and the DOM holds every
+# section. Exits 77 (ctest: skipped) without chromium.
 #   tests/pictures/browser_test.sh QOSIM ROOT
 set -euo pipefail
 
@@ -16,8 +17,10 @@ if [[ -z "$chromium" || ! -x "$chromium" ]]; then
     exit 77
 fi
 # The section ids, from the one list in app/output/report.hpp.
-mapfile -t sections < <(sed -n '/kReportSections\[\]/,/;/p' "$root/app/output/report.hpp" |
-    grep -o '"[a-z-]*"' | tr -d '"')
+# (awk: from the declaration to its closing "};", which may be on the same line)
+section_ids() { awk -v name="$1" '$0 ~ name "\\[\\]" {f = 1} f {print} f && /};/ {exit}' "$2" |
+    grep -o '"[a-z-]*"' | tr -d '"'; }
+mapfile -t sections < <(section_ids kReportSections "$root/app/output/report.hpp")
 [[ ${#sections[@]} -ge 7 ]] || { echo "FAIL: could not read the section ids"; exit 1; }
 
 tmp="$(mktemp -d)"
@@ -43,5 +46,28 @@ for scenario in "$root"/scenarios/*.yaml; do
     python3 "$here/report_check.py" "$out/report.html" "$tmp/$name.dom.html" "${sections[@]}" ||
         fail=1
 done
-[[ $fail -eq 0 ]] && echo "browser: every bundled scenario's report.html renders"
+# compare's and sweep's pages, from the what-if scenario.
+whatif="$root/scenarios/electronics_whatif.yaml"
+for cmd in compare sweep; do
+    list=kCompareReportSections
+    [[ $cmd == sweep ]] && list=kSweepReportSections
+    mapfile -t ids < <(section_ids "$list" "$root/app/output/whatif_report.hpp")
+    [[ ${#ids[@]} -ge 2 ]] || { echo "FAIL: could not read the $cmd section ids"; exit 1; }
+    out="$tmp/$cmd"
+    extra=""
+    [[ $cmd == compare ]] && extra="--select --delta 1"
+    # shellcheck disable=SC2086  # the extra arguments are words by design
+    "$qosim" "$cmd" "$whatif" --reps 3 --horizon 600 --quiet --out "$out" $extra >/dev/null
+    page="file://$out/report.html"
+    timeout 60 "${headless[@]}" --screenshot="$tmp/$cmd.png" --dump-dom "$page" \
+        >"$tmp/$cmd.dom.html" 2>/dev/null || true
+    if [[ ! -s "$tmp/$cmd.png" ]]; then
+        echo "FAIL: $cmd: no screenshot"
+        fail=1
+        continue
+    fi
+    python3 "$here/png_check.py" "$tmp/$cmd.png" 0.03 24 || fail=1
+    python3 "$here/report_check.py" "$out/report.html" "$tmp/$cmd.dom.html" "${ids[@]}" || fail=1
+done
+[[ $fail -eq 0 ]] && echo "browser: every bundled scenario's report.html renders (run, compare, sweep)"
 exit $fail
