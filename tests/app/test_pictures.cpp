@@ -1,7 +1,9 @@
 // Pictures: graph --results (annotated DOT from a results directory, its refusals), report.html
 // (every section, the same bytes for any --jobs, nothing fetched), the SVG writer's helpers and
 // the annotations computed in memory against those read back from the CSV files.
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,35 @@ TEST_CASE("graph --results annotates the stages and edges from a run's files", "
         CHECK(other.code == 2);
         CHECK(other.err.find("another scenario") != std::string::npos);
         CHECK(other.out.empty());
+    }
+    SECTION("late_time_share shows when the column is there and not zero; empty cells are fine") {
+        // Rewrite stages.csv: machine's late_time_share 0.75, every utilization cell of the
+        // inspection empty (a newer qosim leaves cells that do not apply empty).
+        auto rows = lines(read_file(res / "stages.csv"));
+        const auto header = split_commas(rows[0]);
+        const auto col = [&](const std::string& name) {
+            return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
+                                            header.begin());
+        };
+        REQUIRE(col("late_time_share") < header.size());
+        std::string text;
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            auto cells = split_commas(rows[i]);
+            if (i > 0 && cells[col("stage")] == "machine") cells[col("late_time_share")] = "0.75";
+            if (i > 0 && cells[col("stage")] == "aoi") cells[col("utilization")] = "";
+            for (std::size_t k = 0; k < cells.size(); ++k) text += (k ? "," : "") + cells[k];
+            text += "\n";
+        }
+        {
+            std::ofstream out(res / "stages.csv", std::ios::binary | std::ios::trunc);
+            out << text;
+        }
+        const auto late =
+            run_cli("graph " + data("quality_line.yaml") + " --results " + quoted(res));
+        REQUIRE(late.code == 0);
+        CHECK(late.out.find("late orders' time 75.0 %") != std::string::npos);
+        CHECK(count_of(late.out, "late orders' time") == 1);
+        CHECK(count_of(late.out, "fillcolor=") == 1);  // aoi has no utilisation now
     }
     SECTION("a directory without stages.csv is refused, exit 2") {
         fs::remove(res / "stages.csv");
