@@ -1,6 +1,7 @@
 // The command line: CLI11 declaration of the subcommands and the execution of run, check, graph.
 #include "app/cli/commands.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +13,8 @@
 #include "app/cli/whatif_commands.hpp"
 #include "app/output/console.hpp"
 #include "app/output/csv.hpp"
+#include "app/output/render_dot.hpp"
+#include "app/output/results_notes.hpp"
 #include "app/output/summary.hpp"
 #include "app/output/text.hpp"
 #include "app/output/trace.hpp"
@@ -21,6 +24,7 @@
 #include "app/runner/mpi_tasks.hpp"
 #include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
+#include "models/graph/graph_notes.hpp"
 #include "models/graph/stage_graph.hpp"
 #include "models/input/load.hpp"
 #include "models/run/run_control.hpp"
@@ -246,14 +250,42 @@ int check_command(const CheckOptions& opt) {
 }
 
 int graph_command(const GraphOptions& opt) {
-    if (opt.results) throw UsageError(std::string("--results ") + kNotSupported);
-    if (opt.output) check_output_file(*opt.output);
-    const models::Scenario scenario = models::load_scenario(opt.scenario);
-    const std::string dot = models::to_graphviz(scenario);
+    // -o FILE: .dot is plain DOT; .svg and .png are rendered by Graphviz `dot`.
+    std::string format;
     if (opt.output) {
+        std::string ext = std::filesystem::path(*opt.output).extension().string();
+        for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (ext == ".svg" || ext == ".png") {
+            format = ext.substr(1);
+        } else if (ext != ".dot" && ext != ".gv") {
+            throw UsageError(cat({"-o ", *opt.output, ": unknown extension `", ext,
+                                  "`; use FILE.dot (DOT text), FILE.svg or FILE.png (rendered "
+                                  "with Graphviz)"}));
+        }
+        check_output_file(*opt.output);
+        if (!format.empty() && !find_on_path("dot")) {
+            throw UsageError(cat({"-o ", *opt.output,
+                                  ": rendering needs Graphviz `dot`, which is not on PATH "
+                                  "(install graphviz), or write plain DOT with -o FILE.dot"}));
+        }
+    }
+    const models::Scenario scenario = models::load_scenario(opt.scenario);
+    std::string dot;
+    if (opt.results) {
+        try {
+            dot = models::to_graphviz(scenario, read_results_notes(*opt.results, scenario));
+        } catch (const ResultsError& e) {
+            throw UsageError(e.what());
+        }
+    } else {
+        dot = models::to_graphviz(scenario);
+    }
+    if (!opt.output) {
+        std::cout << dot << std::flush;
+    } else if (format.empty()) {
         write_file_atomic(*opt.output, dot);
     } else {
-        std::cout << dot << std::flush;
+        render_dot(dot, format, *opt.output);
     }
     return kExitOk;
 }
@@ -342,13 +374,16 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
 
     // --- graph -------------------------------------------------------------------------------
     GraphOptions& graph = cmd.graph;
-    cmd.graph_cmd = app.add_subcommand("graph", "Write the stage graph as Graphviz DOT");
+    cmd.graph_cmd =
+        app.add_subcommand("graph", "Write the stage graph as Graphviz DOT, SVG or PNG");
     CLI::App* g = cmd.graph_cmd;
     g->add_option("SCENARIO", graph.scenario, "Scenario file (YAML)")
         ->required()
         ->type_name("FILE");
-    g->add_option("-o,--output", graph.output, "Write to FILE instead of stdout")
-        ->type_name("FILE.dot");
+    g->add_option("-o,--output", graph.output,
+                  "Write to FILE instead of stdout: FILE.dot (DOT text), FILE.svg or "
+                  "FILE.png (rendered with Graphviz `dot`)")
+        ->type_name("FILE.dot|FILE.svg|FILE.png");
     // --- schema ------------------------------------------------------------------------------
     cmd.schema_cmd = app.add_subcommand(
         "schema", "Print the scenario format (every key, from the schema table)");
@@ -356,7 +391,8 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
                              "The key reference as Markdown tables (as in docs/scenario.md)");
 
     g->add_option("--results", graph.results,
-                  "Annotate with results from DIR (not supported by this version)")
+                  "Annotate with the results of `qosim run --out DIR`: utilisation, bottleneck, "
+                  "flows, errors reaching customers, cost")
         ->type_name("DIR");
 }
 

@@ -90,8 +90,8 @@ struct CheckOptions {
 /// `qosim graph` options.
 struct GraphOptions {
     std::string scenario;
-    std::optional<std::string> output;   ///< -o FILE.dot; default stdout
-    std::optional<std::string> results;  ///< not supported by this version
+    std::optional<std::string> output;   ///< -o FILE.dot|.svg|.png; default stdout
+    std::optional<std::string> results;  ///< --results DIR of `qosim run --out DIR`
 };
 
 /// `qosim schema` options.

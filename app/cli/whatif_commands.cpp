@@ -18,6 +18,7 @@
 #include "app/output/csv.hpp"
 #include "app/output/text.hpp"
 #include "app/output/whatif_csv.hpp"
+#include "app/output/whatif_report.hpp"
 #include "app/output/writer.hpp"
 #include "app/runner/interrupt.hpp"
 #include "app/runner/journal.hpp"
@@ -184,10 +185,11 @@ std::vector<fs::path> write_sweep_outputs(const fs::path& dir, const models::Sce
 
     fs::create_directories(dir);
     const std::vector<fs::path> files = {dir / "sweep.csv", dir / "sweep_summary.csv",
-                                         dir / "run_info.csv"};
+                                         dir / "run_info.csv", dir / "report.html"};
     write_file_atomic(files[0], sweep_csv(base, design, rows));
     write_file_atomic(files[1], sweep_summary_csv(base, design, summaries));
     write_file_atomic(files[2], info);
+    write_file_atomic(files[3], sweep_report_html(base, design, summaries));
     return files;
 }
 
@@ -939,6 +941,10 @@ int compare_command(const CompareOptions& opt) {
     }
     files.push_back(dir / "run_info.csv");
     write_file_atomic(files.back(), info + extra.str());
+    files.push_back(dir / "report.html");
+    write_file_atomic(
+        files.back(),
+        compare_report_html(base, variants, points, selection ? &*selection : nullptr, reasons));
 
     print_compare_report(base, points, variants, files);
     if (selection) {

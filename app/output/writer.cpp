@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "app/output/csv.hpp"
+#include "app/output/report.hpp"
 #include "app/output/text.hpp"
 
 namespace qosim::app {
@@ -53,6 +54,7 @@ std::vector<std::filesystem::path> write_run_outputs(
         files.emplace_back("class_summary.csv", class_summary_csv(scenario, summary));
     }
     files.emplace_back("run_info.csv", run_info_csv(scenario, outcome));
+    files.emplace_back("report.html", report_html(scenario, results, summary, outcome));
 
     std::filesystem::create_directories(dir);
     std::vector<std::filesystem::path> written;

@@ -22,9 +22,9 @@ void write_file_atomic(const std::filesystem::path& target, std::string_view con
 
 /// Creates `dir` (and parents) and writes runs.csv, stages.csv, classes.csv (with products),
 /// timeseries.csv (with outcome.timeseries_window), summary.csv, stage_summary.csv,
-/// class_summary.csv (with products) and run_info.csv into it, each atomically. `scenario` is the
-/// scenario as run. Call only once every replication has finished. Returns the paths written, in
-/// that order.
+/// class_summary.csv (with products), run_info.csv and report.html into it, each atomically.
+/// `scenario` is the scenario as run. Call only once every replication has finished. Returns
+/// the paths written, in that order.
 std::vector<std::filesystem::path> write_run_outputs(
     const std::filesystem::path& dir, const models::Scenario& scenario,
     std::span<const models::ReplicationResult> results, const Summary& summary,

@@ -72,7 +72,9 @@ StageGraph route_graph(const Scenario& sc, bool all, std::optional<std::size_t> 
         for (const Route* r : routes) {
             if (taken_only && !(r->prob > 0)) continue;
             boost::add_edge(i, r->to == kScrapTarget ? n : r->to,
-                            RouteEdge{r->prob, r->when, r->product}, g);
+                            RouteEdge{r->prob, r->when, r->product,
+                                      static_cast<std::size_t>(r - sc.stages[i].routes.data())},
+                            g);
         }
     }
     return g;
@@ -204,39 +206,6 @@ std::vector<std::vector<std::size_t>> closed_loops(const Scenario& sc) {
     std::stable_sort(loops.begin(), loops.end(),
                      [](const auto& a, const auto& b) { return a.front() < b.front(); });
     return loops;
-}
-
-std::string to_graphviz(const Scenario& sc) {
-    const StageGraph g = build_stage_graph(sc);
-    std::ostringstream out;
-    const auto vertex_writer = [&g](std::ostream& os, Vertex v) {
-        if (g[v].is_scrap) {
-            os << "[label=\"scrap\", shape=octagon]";
-            return;
-        }
-        os << "[label=\"" << g[v].name << "\\n"
-           << to_string(g[v].type) << "\", shape="
-           << (g[v].type == StageType::source || g[v].type == StageType::sink ? "ellipse" : "box")
-           << "]";
-    };
-    const auto edge_writer = [&g, &sc](std::ostream& os,
-                                       boost::graph_traits<StageGraph>::edge_descriptor e) {
-        // Appended piece by piece: GCC 12 with LTO warns falsely (-Wstringop-overflow) on
-        // const char* + std::string here.
-        std::string label;
-        const auto add = [&label](std::string_view part) {
-            if (!label.empty()) label += ' ';
-            label += part;
-        };
-        if (g[e].when != RouteWhen::any) add(to_string(g[e].when));
-        if (g[e].product && *g[e].product < sc.products.size())
-            add(sc.products[*g[e].product].name);
-        if (g[e].prob < 1.0) add(format_number(g[e].prob));
-        if (!label.empty()) os << "[label=\"" << label << "\"]";
-    };
-    const auto graph_writer = [](std::ostream& os) { os << "rankdir=LR;\n"; };
-    boost::write_graphviz(out, g, vertex_writer, edge_writer, graph_writer);
-    return out.str();
 }
 
 }  // namespace qosim::models

@@ -24,6 +24,7 @@ struct RouteEdge {
     double prob = 1.0;
     RouteWhen when = RouteWhen::any;
     std::optional<std::size_t> product;  ///< only this product takes it (Scenario::products)
+    std::size_t route = 0;               ///< its index in the `from` stage's routes
 };
 
 /// Directed graph of a scenario: vertex i is Scenario::stages[i], one edge per route (in file
@@ -70,8 +71,10 @@ using StageGraph =
 /// components of the taken routes.
 [[nodiscard]] std::vector<std::vector<std::size_t>> closed_loops(const Scenario& sc);
 
-/// Graphviz `dot` text of the scenario (boost::write_graphviz): nodes labelled "name\ntype"
-/// (scrap: an octagon labelled "scrap"), edges labelled with their `when`, their product and
+/// Graphviz `dot` text of the scenario (boost::write_graphviz, in graph_notes.cpp): nodes
+/// labelled "name\ntype\nservers and mean service", shaped by type (source invhouse, station
+/// box, inspection hexagon, link a dashed rounded box, sink house; scrap: an octagon labelled
+/// "scrap"), edges labelled with their `when`, their product and
 /// their probability when it is below 1.
 [[nodiscard]] std::string to_graphviz(const Scenario& sc);
 

@@ -97,10 +97,16 @@ TEST_CASE("usage errors exit 2 and write nothing", "[cli]") {
         CHECK(r.code == 2);
         CHECK(r.err.find("nope.yaml") != std::string::npos);
     }
-    SECTION("graph --results is not supported yet") {
+    SECTION("graph --results of a directory that does not exist") {
         const auto r = run_cli("graph " + data("mm1.yaml") + " --results " + quoted(out));
         CHECK(r.code == 2);
-        CHECK(r.err.find("not supported") != std::string::npos);
+        CHECK(r.err.find("no such directory") != std::string::npos);
+    }
+    SECTION("graph -o with an extension it cannot write") {
+        const auto r = run_cli("graph " + data("mm1.yaml") + " -o " + quoted(tmp / "g.jpg"));
+        CHECK(r.code == 2);
+        CHECK(r.err.find("unknown extension") != std::string::npos);
+        CHECK_FALSE(fs::exists(tmp / "g.jpg"));
     }
     CHECK_FALSE(fs::exists(out));
 }

@@ -87,8 +87,12 @@ TEST_CASE("Graphviz output labels stages with their type and splits with their p
         graph({{"in", src}, {"a", stn}, {"out", snk}}, {{0, 1, 1.0}, {1, 2, 0.75}, {1, 1, 0.25}});
     const std::string dot = to_graphviz(sc);
     CHECK(dot.rfind("digraph G {", 0) == 0);
-    CHECK(dot.find("label=\"a\\nstation\"") != std::string::npos);
-    CHECK(dot.find("label=\"in\\nsource\"") != std::string::npos);
+    CHECK(dot.find("label=\"a\\nstation\\n1 server, service ") != std::string::npos);
+    CHECK(dot.find("label=\"in\\nsource\\nevery ") != std::string::npos);
+    // Shaped by type: stations are boxes, the source an inverted house, the sink a house.
+    CHECK(dot.find("shape=box") != std::string::npos);
+    CHECK(dot.find("shape=invhouse") != std::string::npos);
+    CHECK(dot.find("label=\"out\\nsink\", shape=house") != std::string::npos);
     CHECK(dot.find("0->1 ;") != std::string::npos);  // prob 1: no label
     CHECK(dot.find("1->2 [label=\"0.75\"]") != std::string::npos);
     CHECK(dot.find("1->1 [label=\"0.25\"]") != std::string::npos);
