@@ -22,6 +22,7 @@
 #include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
 #include "models/graph/stage_graph.hpp"
+#include "models/input/json_schema.hpp"
 #include "models/input/load.hpp"
 #include "models/run/run_control.hpp"
 #include "models/scenario/did_you_mean.hpp"
@@ -259,11 +260,8 @@ int graph_command(const GraphOptions& opt) {
 }
 
 int schema_command(const SchemaOptions& opt) {
-    if (!opt.markdown) {
-        throw UsageError(std::string("qosim schema without --markdown (JSON Schema) ") +
-                         kNotSupported + "; `qosim schema --markdown` prints the key reference");
-    }
-    std::cout << models::schema_markdown() << std::flush;
+    std::cout << (opt.markdown ? models::schema_markdown() : models::scenario_json_schema())
+              << std::flush;
     return kExitOk;
 }
 
@@ -351,7 +349,8 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
         ->type_name("FILE.dot");
     // --- schema ------------------------------------------------------------------------------
     cmd.schema_cmd = app.add_subcommand(
-        "schema", "Print the scenario format (every key, from the schema table)");
+        "schema",
+        "Print the scenario format as JSON Schema (draft-07; every key, from the schema table)");
     cmd.schema_cmd->add_flag("--markdown", cmd.schema.markdown,
                              "The key reference as Markdown tables (as in docs/scenario.md)");
 
