@@ -12,6 +12,7 @@
 #include "app/cli/whatif_commands.hpp"
 #include "app/output/console.hpp"
 #include "app/output/csv.hpp"
+#include "app/output/output_lock.hpp"
 #include "app/output/summary.hpp"
 #include "app/output/text.hpp"
 #include "app/output/trace.hpp"
@@ -166,6 +167,13 @@ int run_command(const RunOptions& opt) {
     }
     const std::filesystem::path out_dir = default_out_dir(opt);
     check_out_dir(out_dir);
+    // Held until the results are written: a second run into the same --out refuses (exit 2).
+    std::optional<OutputLock> lock;
+    try {
+        lock.emplace(out_dir);
+    } catch (const OutputLockedError& e) {
+        throw UsageError(e.what());
+    }
     const bool show_progress = !opt.quiet && ::isatty(::fileno(stderr)) == 1;
 
     RunOutcome outcome;
