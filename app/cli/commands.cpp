@@ -9,6 +9,7 @@
 #include <optional>
 #include <unistd.h>
 
+#include "app/cli/trace_options.hpp"
 #include "app/cli/whatif_commands.hpp"
 #include "app/output/console.hpp"
 #include "app/output/csv.hpp"
@@ -158,6 +159,11 @@ int run_command(const RunOptions& opt) {
     models::Scenario loaded = file.load(run_overrides(opt), settings);
     if (opt.variant) loaded.variant = *opt.variant;
     print_warnings(loaded);
+    const TraceSelection trace_rows = trace_selection(opt, loaded);
+    if (opt.trace) {
+        if (const auto w = trace_size_warning(*opt.trace, estimate_trace(loaded, trace_rows)))
+            std::cerr << "qosim: warning: " << *w << "\n";
+    }
     if (window && !loaded.run.orders && loaded.run.horizon / *window > kMaxWindows) {
         throw UsageError(
             cat({"--timeseries ", *opt.timeseries, ": ",
@@ -190,7 +196,7 @@ int run_command(const RunOptions& opt) {
 
     // Replications first; the output directory appears only once all of them succeeded.
     std::optional<TraceParts> trace;
-    if (opt.trace) trace.emplace(*opt.trace, scenario);
+    if (opt.trace) trace.emplace(*opt.trace, scenario, trace_rows);
     ExperimentResult experiment;
     {
         const InterruptGuard guard;
@@ -321,6 +327,12 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     r->add_option("--trace", run.trace,
                   "Write an order-level event log CSV (replication,time,order,stage,event)")
         ->type_name("FILE");
+    r->add_option("--trace-reps", run.trace_reps,
+                  "With --trace: only these replications, e.g. 0,2-4 (default: all)")
+        ->type_name("LIST");
+    r->add_option("--trace-window", run.trace_window,
+                  "With --trace: only rows with FROM <= time <= TO (scenario time units)")
+        ->type_name("FROM:TO");
     r->add_option("--timeseries", run.timeseries,
                   "Write DIR/timeseries.csv with windows of WINDOW scenario time units")
         ->type_name("WINDOW");
