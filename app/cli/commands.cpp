@@ -204,7 +204,12 @@ int run_command(const RunOptions& opt) {
         ExperimentOptions eo;
         eo.jobs = opt.jobs;
         eo.stop = &InterruptGuard::stop_flag();
-        eo.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+        // By simulated time inside the replications running, so one long replication moves it.
+        if (show_progress) {
+            eo.on_partial_progress = [&bar](double done, std::size_t total) {
+                bar.update_partial(done, total);
+            };
+        }
         if (window) eo.timeseries_window = *window;
         if (trace) eo.open_trace = [&trace](std::size_t rep) { return trace->open(rep); };
         experiment = run_experiment(scenario, eo);
