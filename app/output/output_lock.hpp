@@ -13,9 +13,9 @@ public:
 };
 
 /// An exclusive flock(2) on the file DIR.lock next to the output directory DIR, held for the
-/// object's lifetime. The kernel drops a flock when its process ends however it ends (also
-/// SIGKILL), so no stale lock outlives a run; the empty DIR.lock file stays (removing it would
-/// let two processes lock different files). Creates DIR's parent directories if needed.
+/// object's lifetime and removed with it. The kernel drops a flock when its process ends
+/// however it ends, so after SIGKILL the empty file may stay but never blocks a later run.
+/// Creates DIR's parent directories if needed.
 class OutputLock {
 public:
     /// Takes the lock without waiting. Throws OutputLockedError naming the directory and the
@@ -30,6 +30,7 @@ public:
     [[nodiscard]] static std::filesystem::path lock_path(const std::filesystem::path& dir);
 
 private:
+    std::filesystem::path path_;
     int fd_ = -1;
 };
 

@@ -63,6 +63,7 @@ TEST_CASE("a second run into a locked --out refuses; SIGKILL of the holder frees
     CHECK(after.code == 0);
     CHECK(after.out.find("Results written") != std::string::npos);
     CHECK(fs::exists(out / "runs.csv"));
+    CHECK_FALSE(fs::exists(tmp / "res.lock"));  // removed by the run that held it
 }
 
 TEST_CASE("two runs started together into one --out: exactly one writes", "[cli]") {
