@@ -268,6 +268,10 @@ def must_refuse(doc, stage_keys, every_value):
                 bad = 0 if numeric == "servers" else 1.5
                 yield (f"out of range: stages.{name}.{numeric}={bad}",
                        replaced(doc, ("stages", name, numeric), bad))
+        if t == "link":  # a nested key of another type: links' cost takes per_unit only
+            mutant = copy.deepcopy(doc)
+            mutant["stages"][name]["cost"] = {"per_busy_hour": 1}
+            yield f"cost.per_busy_hour on the link stage {name}", mutant
         others = set().union(*stage_keys.values()) - stage_keys[t]
         for key in sorted(others):
             if key not in STAGE_SAMPLES:
