@@ -335,7 +335,7 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     r->add_option("--trace-reps", run.trace_reps,
                   "With --trace: only these replications, e.g. 0,2-4 (default: all)")
         ->type_name("LIST");
-    r->add_option("--trace-window", run.trace_window,
+    r->add_option("--trace-window", run.trace_time,
                   "With --trace: only rows with FROM <= time <= TO (scenario time units)")
         ->type_name("FROM:TO");
     r->add_option("--timeseries", run.timeseries,

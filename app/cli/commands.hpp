@@ -29,17 +29,17 @@ public:
 /// `qosim run` options as given.
 struct RunOptions {
     std::string scenario;
-    std::optional<std::string> out;           ///< default: out/<scenario file stem>
-    std::optional<std::string> reps;          ///< becomes the override run.replications=N
-    std::optional<std::string> seed;          ///< becomes run.seed=S
-    std::optional<std::string> horizon;       ///< becomes run.horizon=T
-    std::vector<std::string> sets;            ///< --set PATH=VALUE, in order
-    unsigned jobs = 1;                        ///< worker threads (>= 1)
-    std::optional<std::string> trace;         ///< --trace FILE: order-level event log
-    std::optional<std::string> trace_reps;    ///< --trace-reps LIST: "0,2-4"
-    std::optional<std::string> trace_window;  ///< --trace-window FROM:TO (simulated time)
-    std::optional<std::string> timeseries;    ///< --timeseries WINDOW (scenario time units)
-    std::optional<std::string> variant;       ///< --variant NAME of `variants:`
+    std::optional<std::string> out;         ///< default: out/<scenario file stem>
+    std::optional<std::string> reps;        ///< becomes the override run.replications=N
+    std::optional<std::string> seed;        ///< becomes run.seed=S
+    std::optional<std::string> horizon;     ///< becomes run.horizon=T
+    std::vector<std::string> sets;          ///< --set PATH=VALUE, in order
+    unsigned jobs = 1;                      ///< worker threads (>= 1)
+    std::optional<std::string> trace;       ///< --trace FILE: order-level event log
+    std::optional<std::string> trace_reps;  ///< --trace-reps LIST: "0,2-4"
+    std::optional<std::string> trace_time;  ///< --trace-window FROM:TO (simulated time)
+    std::optional<std::string> timeseries;  ///< --timeseries WINDOW (scenario time units)
+    std::optional<std::string> variant;     ///< --variant NAME of `variants:`
     bool fail_on_target = false;
     bool quiet = false;
 };

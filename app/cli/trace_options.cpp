@@ -92,7 +92,7 @@ std::pair<double, double> parse_trace_window(const std::string& text) {
 TraceSelection trace_selection(const RunOptions& opt, const models::Scenario& scenario) {
     if (!opt.trace) {
         if (opt.trace_reps) throw UsageError("--trace-reps needs --trace FILE");
-        if (opt.trace_window) throw UsageError("--trace-window needs --trace FILE");
+        if (opt.trace_time) throw UsageError("--trace-window needs --trace FILE");
         return {};
     }
     TraceSelection s;
@@ -109,7 +109,7 @@ TraceSelection trace_selection(const RunOptions& opt, const models::Scenario& sc
             }
         }
     }
-    if (opt.trace_window) std::tie(s.from, s.to) = parse_trace_window(*opt.trace_window);
+    if (opt.trace_time) std::tie(s.from, s.to) = parse_trace_window(*opt.trace_time);
     return s;
 }
 
