@@ -227,19 +227,43 @@ def in_name_map(path):
     return NAME_MAPS.match(".".join(str(p) for p in path)) is not None
 
 
+# Leaf and map mutations already made, by shape (a stage name stands for its type, a list
+# index for any item): the same key of the same stage type follows the same rule everywhere.
+SEEN = set()
+
+
+def fresh(kind, doc, path):
+    shape = []
+    for i, p in enumerate(path):
+        if i == 1 and path[0] == "stages":
+            shape.append("stage:" + str(doc["stages"][p].get("type")))
+        elif isinstance(p, int):
+            shape.append("#")
+        elif i > 0 and path[i - 1] in ("products", "service_by_product"):
+            shape.append("*")
+        else:
+            shape.append(p)
+    key = (kind, tuple(shape))
+    if key in SEEN:
+        return False
+    SEEN.add(key)
+    return True
+
+
 def must_refuse(doc, stage_keys, every_value):
     """(description, mutant) pairs that the loader refuses and so must the schema; a wrong
     type for every value only when `every_value`."""
     for path, node in list(walk(doc)):
         if in_name_map(path):
             continue
-        if isinstance(node, dict):
+        if isinstance(node, dict) and fresh("unknown key", doc, path):
             # An unknown key in every map (in `stages` and `targets` it is a stage that is not
             # a map, and a metric that does not exist).
             mutant = copy.deepcopy(doc)
             get(mutant, path)["bogus_key"] = 1
             yield f"unknown key bogus_key in {dotted(path)}", mutant
-        if every_value and path and not isinstance(node, (dict, list)):
+        if every_value and path and not isinstance(node, (dict, list)) and \
+                fresh("wrong type", doc, path):
             # A wrong type: text for a number, a list for anything else.
             if isinstance(node, (int, float)) and not isinstance(node, bool):
                 yield f"text at {dotted(path)}", replaced(doc, path, "abc")
@@ -277,6 +301,8 @@ def must_refuse(doc, stage_keys, every_value):
             if key not in STAGE_SAMPLES:
                 fail(f"schema_test.py: STAGE_SAMPLES has no value for the stage key `{key}`")
                 continue
+            if not fresh("other type's key " + key, doc, ("stages", name)):
+                continue
             mutant = copy.deepcopy(doc)
             mutant["stages"][name][key] = STAGE_SAMPLES[key]
             yield f"`{key}` on the {t} stage {name}", mutant
@@ -285,7 +311,8 @@ def must_refuse(doc, stage_keys, every_value):
 def value_probes(doc):
     """Each scalar replaced by -1, 1.5 and text: kept only where the schema refuses."""
     for path, node in list(walk(doc)):
-        if not path or isinstance(node, (dict, list)) or in_name_map(path):
+        if not path or isinstance(node, (dict, list)) or in_name_map(path) or \
+                not fresh("probe", doc, path):
             continue
         for value in (-1, 1.5, "abc"):
             if value != node:
