@@ -2,9 +2,12 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "app/cli/cli_messages.hpp"
 #include "app/cli/commands.hpp"
 #include "models/run/replication.hpp"
 #include "models/scenario/diagnostics.hpp"
@@ -15,6 +18,7 @@ int main(int argc, char** argv) {
     CommandLine cmd;
     try {
         configure_cli(app, cmd);
+        reject_unknown_subcommand(app, std::vector<std::string>(argv + 1, argv + argc));
         app.parse(argc, argv);
         return execute(cmd);
     } catch (const CLI::ParseError& e) {
@@ -26,9 +30,7 @@ int main(int argc, char** argv) {
         return kExitUsage;
     } catch (const qosim::models::ScenarioError& e) {
         // what() holds every rendered diagnostic, "file:line:col: path: message" + hints.
-        std::string text = e.what();
-        if (!text.empty() && text.back() != '\n') text += '\n';
-        std::cerr << text;
+        std::cerr << render_scenario_error(e, cmd);
         return kExitUsage;
     } catch (const qosim::models::RunLimitError& e) {
         std::cerr << "qosim: run stopped: " << e.what() << '\n';

@@ -7,7 +7,8 @@ set -euo pipefail
 # Open MPI 4.1 (libopenmpi-dev, openmpi-bin) for `mpirun -n N qosim sweep`; the build works
 # without it (-DQOSIM_MPI=OFF), the test suite checks the MPI case when it is there.
 # Graphviz (`dot`) renders `qosim graph -o FILE.svg|png`; python3-jsonschema validates the
-# bundled scenarios against `qosim schema`; Chromium renders report.html headless in the tests.
+# bundled scenarios against `qosim schema` (python3-yaml reads them); Chromium renders
+# report.html headless in the tests.
 packages=(
     g++
     cmake
@@ -24,6 +25,7 @@ packages=(
     openmpi-bin
     graphviz
     python3-jsonschema
+    python3-yaml
     chromium
 )
 

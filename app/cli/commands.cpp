@@ -10,9 +10,11 @@
 #include <optional>
 #include <unistd.h>
 
+#include "app/cli/trace_options.hpp"
 #include "app/cli/whatif_commands.hpp"
 #include "app/output/console.hpp"
 #include "app/output/csv.hpp"
+#include "app/output/output_lock.hpp"
 #include "app/output/render_dot.hpp"
 #include "app/output/results_notes.hpp"
 #include "app/output/summary.hpp"
@@ -26,6 +28,7 @@
 #include "models/graph/flow_analysis.hpp"
 #include "models/graph/graph_notes.hpp"
 #include "models/graph/stage_graph.hpp"
+#include "models/input/json_schema.hpp"
 #include "models/input/load.hpp"
 #include "models/run/run_control.hpp"
 #include "models/scenario/did_you_mean.hpp"
@@ -160,6 +163,11 @@ int run_command(const RunOptions& opt) {
     models::Scenario loaded = file.load(run_overrides(opt), settings);
     if (opt.variant) loaded.variant = *opt.variant;
     print_warnings(loaded);
+    const TraceSelection trace_rows = trace_selection(opt, loaded);
+    if (opt.trace) {
+        if (const auto w = trace_size_warning(*opt.trace, estimate_trace(loaded, trace_rows)))
+            std::cerr << "qosim: warning: " << *w << "\n";
+    }
     if (window && !loaded.run.orders && loaded.run.horizon / *window > kMaxWindows) {
         throw UsageError(
             cat({"--timeseries ", *opt.timeseries, ": ",
@@ -169,6 +177,13 @@ int run_command(const RunOptions& opt) {
     }
     const std::filesystem::path out_dir = default_out_dir(opt);
     check_out_dir(out_dir);
+    // Held until the results are written: a second run into the same --out refuses (exit 2).
+    std::optional<OutputLock> lock;
+    try {
+        lock.emplace(out_dir);
+    } catch (const OutputLockedError& e) {
+        throw UsageError(e.what());
+    }
     const bool show_progress = !opt.quiet && ::isatty(::fileno(stderr)) == 1;
 
     RunOutcome outcome;
@@ -185,7 +200,7 @@ int run_command(const RunOptions& opt) {
 
     // Replications first; the output directory appears only once all of them succeeded.
     std::optional<TraceParts> trace;
-    if (opt.trace) trace.emplace(*opt.trace, scenario);
+    if (opt.trace) trace.emplace(*opt.trace, scenario, trace_rows);
     ExperimentResult experiment;
     {
         const InterruptGuard guard;
@@ -193,7 +208,12 @@ int run_command(const RunOptions& opt) {
         ExperimentOptions eo;
         eo.jobs = opt.jobs;
         eo.stop = &InterruptGuard::stop_flag();
-        eo.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+        // By simulated time inside the replications running, so one long replication moves it.
+        if (show_progress) {
+            eo.on_partial_progress = [&bar](double done, std::size_t total) {
+                bar.update_partial(done, total);
+            };
+        }
         if (window) eo.timeseries_window = *window;
         if (trace) eo.open_trace = [&trace](std::size_t rep) { return trace->open(rep); };
         experiment = run_experiment(scenario, eo);
@@ -291,11 +311,8 @@ int graph_command(const GraphOptions& opt) {
 }
 
 int schema_command(const SchemaOptions& opt) {
-    if (!opt.markdown) {
-        throw UsageError(std::string("qosim schema without --markdown (JSON Schema) ") +
-                         kNotSupported + "; `qosim schema --markdown` prints the key reference");
-    }
-    std::cout << models::schema_markdown() << std::flush;
+    std::cout << (opt.markdown ? models::schema_markdown() : models::scenario_json_schema())
+              << std::flush;
     return kExitOk;
 }
 
@@ -347,6 +364,12 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     r->add_option("--trace", run.trace,
                   "Write an order-level event log CSV (replication,time,order,stage,event)")
         ->type_name("FILE");
+    r->add_option("--trace-reps", run.trace_reps,
+                  "With --trace: only these replications, e.g. 0,2-4 (default: all)")
+        ->type_name("LIST");
+    r->add_option("--trace-window", run.trace_time,
+                  "With --trace: only rows with FROM <= time <= TO (scenario time units)")
+        ->type_name("FROM:TO");
     r->add_option("--timeseries", run.timeseries,
                   "Write DIR/timeseries.csv with windows of WINDOW scenario time units")
         ->type_name("WINDOW");
@@ -386,7 +409,8 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
         ->type_name("FILE.dot|FILE.svg|FILE.png");
     // --- schema ------------------------------------------------------------------------------
     cmd.schema_cmd = app.add_subcommand(
-        "schema", "Print the scenario format (every key, from the schema table)");
+        "schema",
+        "Print the scenario format as JSON Schema (draft-07; every key, from the schema table)");
     cmd.schema_cmd->add_flag("--markdown", cmd.schema.markdown,
                              "The key reference as Markdown tables (as in docs/scenario.md)");
 

@@ -36,6 +36,8 @@ struct RunOptions {
     std::vector<std::string> sets;          ///< --set PATH=VALUE, in order
     unsigned jobs = 1;                      ///< worker threads (>= 1)
     std::optional<std::string> trace;       ///< --trace FILE: order-level event log
+    std::optional<std::string> trace_reps;  ///< --trace-reps LIST: "0,2-4"
+    std::optional<std::string> trace_time;  ///< --trace-window FROM:TO (simulated time)
     std::optional<std::string> timeseries;  ///< --timeseries WINDOW (scenario time units)
     std::optional<std::string> variant;     ///< --variant NAME of `variants:`
     bool fail_on_target = false;

@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <iomanip>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -821,9 +822,15 @@ ProgressBar::ProgressBar(std::ostream& out, bool enabled, std::string unit, std:
 ProgressBar::~ProgressBar() { finish(); }
 
 void ProgressBar::update(std::size_t done, std::size_t total) {
+    update_partial(static_cast<double>(done), total);
+}
+
+void ProgressBar::update_partial(double done, std::size_t total) {
     if (!enabled_ || total == 0) return;
     constexpr std::size_t kWidth = 30;
-    const double frac = static_cast<double>(done) / static_cast<double>(total);
+    const double all = static_cast<double>(total);
+    done = std::clamp(done, 0.0, all);
+    const double frac = done / all;
     const auto filled = static_cast<std::size_t>(frac * kWidth);
     std::string bar(filled, '#');
     bar.resize(kWidth, '.');
@@ -831,14 +838,16 @@ void ProgressBar::update(std::size_t done, std::size_t total) {
     std::string eta = "--:--";
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    if (done > baseline_) {
-        const auto secs = static_cast<long long>(std::llround(
-            elapsed * static_cast<double>(total - done) / static_cast<double>(done - baseline_)));
+    const double base = static_cast<double>(baseline_);
+    if (done > base) {
+        const auto secs =
+            static_cast<long long>(std::llround(elapsed * (all - done) / (done - base)));
         const std::string mm = std::to_string(secs / 60);
         const std::string ss = std::to_string(secs % 60);
         eta = mm + ":" + (ss.size() < 2 ? "0" : "") + ss;
     }
-    out_ << "\r[" << bar << "] " << done << "/" << total << " " << unit_ << "  ETA " << eta << "   "
+    out_ << "\r[" << bar << "] " << static_cast<std::size_t>(done) << "/" << total << " " << unit_
+         << " " << std::setw(3) << static_cast<int>(frac * 100) << " %  ETA " << eta << "   "
          << std::flush;
     drawn_ = true;
 }

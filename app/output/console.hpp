@@ -56,6 +56,9 @@ public:
 
     /// Redraws the bar for `done` of `total` finished tasks.
     void update(std::size_t done, std::size_t total);
+    /// The same with a fractional count: replications still running count by how far they
+    /// have come, so one long replication moves the bar too.
+    void update_partial(double done, std::size_t total);
     /// Erases the bar (idempotent).
     void finish();
 

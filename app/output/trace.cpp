@@ -36,6 +36,7 @@ public:
     TraceFileSink& operator=(const TraceFileSink&) = delete;
 
     void record(const models::TraceRecord& r) override {
+        if (!parts_.selection_.in_window(r.time)) return;
         buffer_ += prefix_;
         buffer_ += format_number(r.time);
         buffer_ += ',';
@@ -85,8 +86,23 @@ extern "C" void remove_parts_on_signal(int sig) {
 
 }  // namespace
 
-TraceParts::TraceParts(std::filesystem::path target, const models::Scenario& scenario)
-    : target_(std::move(target)) {
+bool TraceSelection::includes(std::size_t replication) const {
+    if (reps.empty()) return true;
+    for (const auto& [first, last] : reps) {
+        if (replication >= first && replication <= last) return true;
+    }
+    return false;
+}
+
+std::size_t TraceSelection::count(std::size_t n) const {
+    std::size_t kept = 0;
+    for (std::size_t r = 0; r < n; ++r) kept += includes(r) ? 1 : 0;
+    return kept;
+}
+
+TraceParts::TraceParts(std::filesystem::path target, const models::Scenario& scenario,
+                       TraceSelection selection)
+    : target_(std::move(target)), selection_(std::move(selection)) {
     stage_names_.reserve(scenario.stages.size());
     for (const auto& s : scenario.stages) stage_names_.push_back(quote_field(s.name));
     const int most = scenario.run.precision ? std::max(scenario.run.precision->max_replications,
@@ -112,6 +128,7 @@ std::filesystem::path TraceParts::part_path(std::size_t replication) const {
 }
 
 std::unique_ptr<models::TraceSink> TraceParts::open(std::size_t replication) {
+    if (!selection_.includes(replication)) return nullptr;
     {
         const std::lock_guard lock(mutex_);
         if (opened_.size() <= replication) {
@@ -142,6 +159,7 @@ void TraceParts::commit(std::size_t kept) {
     const fs::path tmp = target_.parent_path() / cat({".", target_.filename().string(), ".tmp"});
     try {
         for (std::size_t i = 0; i < kept; ++i) {
+            if (!selection_.includes(i)) continue;
             if (i >= opened_.size() || !opened_[i]) {
                 throw std::runtime_error(
                     cat({"--trace: replication ", std::to_string(i), " has no trace part"}));
@@ -156,6 +174,7 @@ void TraceParts::commit(std::size_t kept) {
             if (!out) throw std::runtime_error(cat({"--trace: cannot create ", tmp.string()}));
             out << kTraceHeader;
             for (std::size_t i = 0; i < kept; ++i) {
+                if (!selection_.includes(i)) continue;
                 std::ifstream in(part_path(i), std::ios::binary);
                 if (!in) {
                     throw std::runtime_error(cat({"--trace: cannot read ", part_path(i).string()}));

@@ -57,7 +57,7 @@ struct WorkQueue {
 unsigned default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 void run_indexed(std::size_t count, unsigned jobs, const std::function<void(std::size_t)>& task,
-                 const ProgressFn& on_progress) {
+                 const ProgressFn& on_progress, const std::function<void()>& on_tick) {
     if (count == 0) {
         if (on_progress) on_progress(0, 0);
         return;
@@ -88,6 +88,11 @@ void run_indexed(std::size_t count, unsigned jobs, const std::function<void(std:
                 on_progress(shown, count);
                 lock.lock();
             }
+            if (on_tick) {
+                lock.unlock();
+                on_tick();
+                lock.lock();
+            }
             queue.cv.wait_for(lock, std::chrono::milliseconds(200));
         }
     }
@@ -113,12 +118,24 @@ void run_range(const models::Scenario& scenario, const ExperimentOptions& option
             options.on_progress(first + done, progress_total);
         };
     }
+    // How far each replication of the range has come (the run loop stores it); 1 once done.
+    std::vector<std::atomic<double>> partial(last - first);
+    std::function<void()> tick;
+    double shown = 0.0;
+    const auto report_partial = [&] {
+        double done = static_cast<double>(first);
+        for (const auto& p : partial) done += p.load(std::memory_order_relaxed);
+        shown = std::max(shown, done);  // non-decreasing, whatever the threads' timing
+        options.on_partial_progress(shown, progress_total);
+    };
+    if (options.on_partial_progress) tick = report_partial;
     run_indexed(
         last - first, options.jobs,
         [&](std::size_t k) {
             const std::size_t i = first + k;
             if (options.stop != nullptr && options.stop->load()) return;
             models::RunOptions run_options;
+            if (options.on_partial_progress) run_options.progress = &partial[k];
             run_options.timeseries_window = options.timeseries_window;
             std::unique_ptr<models::TraceSink> sink;
             if (options.open_trace) {
@@ -131,8 +148,10 @@ void run_range(const models::Scenario& scenario, const ExperimentOptions& option
             r.seed = seed;
             results[i] = std::move(r);  // each slot written by exactly one worker
             finished[i] = 1;
+            partial[k].store(1.0, std::memory_order_relaxed);
         },
-        progress);
+        progress, tick);
+    if (options.on_partial_progress) report_partial();
 }
 
 /// The runs.csv metric called `name`; throws std::invalid_argument when there is none.

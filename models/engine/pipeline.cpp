@@ -78,12 +78,19 @@ Pipeline::Pipeline(const Scenario& scenario, std::uint64_t replication, std::uin
 ReplicationResult Pipeline::run() {
     start();
     sim::Event ev{};
+    std::atomic<double>* const progress = options_.progress;
     while (events_.pop(ev)) {
         if (ev.time > horizon_) break;
         now_ = ev.time;
         count_event(ev);
         dispatch(ev);
         if (order_limit_ && concluded_total_ >= order_limit_) break;  // run.orders: all done
+        if (progress != nullptr && (events_count_ & 4095u) == 0) {
+            progress->store(order_limit_ ? static_cast<double>(concluded_total_) /
+                                               static_cast<double>(order_limit_)
+                                         : now_ / horizon_,
+                            std::memory_order_relaxed);
+        }
     }
     end_ = order_limit_ ? now_ : horizon_;
     now_ = end_;

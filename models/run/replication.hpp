@@ -1,6 +1,7 @@
 // run_replication: the pure function from (scenario, replication, seed) to its results.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -54,6 +55,10 @@ struct RunOptions {
     double timeseries_window = 0.0;  ///< > 0: fill ReplicationResult::windows
     bool record_lead_times = false;  ///< fill ReplicationResult::lead_time_batches (warm-up search)
     TraceSink* trace = nullptr;      ///< receives every order event (observer; may be null)
+    /// Optional: every 4096 events the run loop stores how far the replication has come, in
+    /// [0, 1] (simulated time / horizon, or concluded / run.orders), for a progress bar.
+    /// Only observes: the results do not depend on it.
+    std::atomic<double>* progress = nullptr;
 };
 
 /// Simulates one replication. Pure: the result depends only on the arguments (a trace sink

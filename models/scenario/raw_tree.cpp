@@ -2,6 +2,7 @@
 #include "models/scenario/raw_tree.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <unordered_set>
 
 #include <yaml-cpp/yaml.h>
@@ -153,6 +154,25 @@ RawNode convert(const YAML::Node& node, const SourceLoc& loc, const std::string&
     return out;
 }
 
+// The first tab in a line's indentation (the blanks before its first other character) at or
+// before line `last` (1-based; 0 = any line), or none. yaml-cpp reports such a tab as
+// "illegal map value" or similar, several lines later, without naming it.
+std::optional<SourceLoc> indentation_tab(const std::string& text, const std::string& file,
+                                         int last) {
+    int line = 1;
+    std::size_t start = 0;
+    while (start <= text.size() && (last == 0 || line <= last)) {
+        for (std::size_t i = start; i < text.size() && (text[i] == ' ' || text[i] == '\t'); ++i) {
+            if (text[i] == '\t') return SourceLoc{file, line, static_cast<int>(i - start) + 1};
+        }
+        const auto nl = text.find('\n', start);
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+        ++line;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 const RawEntry* RawNode::find(std::string_view key) const {
@@ -199,6 +219,11 @@ std::optional<RawNode> parse_yaml(const std::string& text, const std::string& fi
     } catch (const YAML::Exception& e) {  // ParserException, and e.g. an undefined alias
         SourceLoc loc{file, 0, 0};
         if (!e.mark.is_null()) loc = {file, e.mark.line + 1, e.mark.column + 1};
+        if (const auto tab = indentation_tab(text, file, loc.line)) {
+            diags.push_back({*tab, "", "tabs are not allowed in YAML indentation; use spaces",
+                             "replace the tab with spaces (YAML indents with spaces only)"});
+            return std::nullopt;
+        }
         diags.push_back({loc, "", "YAML syntax error: " + e.msg,
                          "check the indentation and brackets around this place"});
         return std::nullopt;
