@@ -9,8 +9,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 qosim="${1:-}"
 if [[ -z "$qosim" ]]; then
-    cmake --build build/dev -j2 --target qosim
-    qosim=build/dev/app/qosim
+    cmake --preset release >/dev/null
+    cmake --build --preset release -j2 --target qosim
+    qosim=build/release/app/qosim
 fi
 "$qosim" schema > qosim.schema.json.tmp
 mv qosim.schema.json.tmp qosim.schema.json
