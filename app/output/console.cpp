@@ -508,6 +508,16 @@ std::vector<std::string> check_warnings(const models::Scenario& scenario,
                                "horizon or warmup: auto"}));
             break;
         case models::LoadVerdict::edge:
+            if (spec.queue_capacity) {
+                // A bounded queue cannot grow: near capacity it fills, and then blocks.
+                out.push_back(cat({name, " is at the edge of its capacity (load about ", pct,
+                                   ", an estimate): its queue (",
+                                   format_count(static_cast<double>(*spec.queue_capacity)),
+                                   " places) will often be full, blocking the stages that send "
+                                   "to it (orders from a source balk and are lost); simulate to "
+                                   "see how often (stages.csv: lost, blocked time)"}));
+                break;
+            }
             out.push_back(cat({name, " is at the edge of its capacity (load about ", pct,
                                ", an estimate: shifts or breakdowns that restart or scrap the "
                                "job): simulate to know whether its queue stays stable (run "
@@ -675,6 +685,152 @@ std::string render_check_report(const models::Scenario& scenario, const models::
         visits.add({scenario.stages[s].name, significant(v, 6), damages ? significant(d, 6) : "-"});
     }
     out += visits.render(2);
+    return out;
+}
+
+namespace detail {
+
+/// A share as "12.34 %" for the promise report.
+std::string promise_percent(double share) { return fixed(100 * share, 2) + " %"; }
+
+/// "late_rate <= 0.1": a target's limit as the scenario writes it.
+std::string target_limit(const models::Target& t) {
+    if (t.max) return cat({t.metric, " <= ", format_number(*t.max)});
+    if (t.min) return cat({t.metric, " >= ", format_number(*t.min)});
+    return t.metric;
+}
+
+/// What the static figure of a target is ("at least", "at most", "expected").
+std::string_view promise_kind(models::TargetPromise::Kind k) {
+    switch (k) {
+    case models::TargetPromise::Kind::lower_bound: return "at least";
+    case models::TargetPromise::Kind::upper_bound: return "at most";
+    case models::TargetPromise::Kind::expected: return "expected";
+    }
+    return "";
+}
+
+/// The class's name in the promise table: its product, or its source's name.
+std::string class_name(const models::Scenario& sc, const models::ClassPromise& c) {
+    if (c.product) return sc.products[*c.product].name;
+    return sc.stages[c.source].name;
+}
+
+}  // namespace detail
+
+std::string render_promise_report(const models::Scenario& scenario,
+                                  const models::PromiseAnalysis& promises) {
+    using detail::TextTable;
+    using Align = TextTable::Align;
+    std::string out;
+    bool any_due = false;
+    for (const auto& c : promises.classes) any_due = any_due || c.has_due;
+    if (any_due) {
+        out +=
+            cat({"\nPromises (lower bound on the orders late from service times and link "
+                 "delays alone, no waiting):\n"});
+        TextTable t({Align::left, Align::right, Align::right, Align::left});
+        t.add({promises.classes.front().product ? "product" : "source", "share of orders",
+               "late at least", ""});
+        for (const auto& c : promises.classes) {
+            std::string note;
+            if (!c.has_due) {
+                note = "no due_in: never late";
+            } else if (c.exact) {
+                note = "exact";
+            } else if (c.covered < 1.0 - 1e-12) {
+                note = cat({"paths rarer than ", significant(models::kMinPathProb, 2),
+                            " left out (", significant(100 * (1.0 - c.covered), 2), " %)"});
+            }
+            t.add({detail::class_name(scenario, c), detail::promise_percent(c.weight),
+                   detail::promise_percent(c.late_lower), note});
+        }
+        if (promises.classes.size() > 1) {
+            t.add({"all orders", "100.00 %", detail::promise_percent(promises.late_lower), ""});
+        }
+        out += t.render(2);
+        out +=
+            cat({"  customer error rate at least ", detail::promise_percent(promises.error_lower),
+                 ", on-time rate at most ", detail::promise_percent(promises.on_time_upper),
+                 "\n  (per order created: waiting only adds to these. One random delay "
+                 "against a fixed\n   due_in is exact; sums of several are rounded down "
+                 "on a grid, a bound)\n"});
+    }
+    if (!promises.targets.empty()) {
+        out += "\nTargets against the static figures:\n";
+        TextTable t({Align::left, Align::left, Align::right, Align::left});
+        for (const auto& tp : promises.targets) {
+            const models::Target& target = scenario.targets[tp.target];
+            t.add({detail::target_limit(target), std::string(detail::promise_kind(tp.kind)),
+                   detail::promise_percent(tp.figure),
+                   tp.impossible
+                       ? (tp.kind == models::TargetPromise::Kind::expected ? "MISSED on average"
+                                                                           : "CANNOT be met")
+                       : ""});
+        }
+        out += t.render(2);
+    }
+    return out;
+}
+
+std::vector<std::string> promise_warnings(const models::Scenario& scenario,
+                                          const models::PromiseAnalysis& promises) {
+    std::vector<std::string> out;
+    for (const auto& tp : promises.targets) {
+        if (!tp.impossible) continue;
+        const models::Target& target = scenario.targets[tp.target];
+        const std::string limit = detail::target_limit(target);
+        if (tp.kind == models::TargetPromise::Kind::expected) {
+            out.push_back(cat({"target ", limit, ": the absorbing chain expects ",
+                               detail::promise_percent(tp.figure),
+                               " in the long run, so it is missed on average; change the "
+                               "probabilities (defects, detection, losses), not capacity"}));
+        } else {
+            out.push_back(cat({"target ", limit,
+                               " cannot be met: the service times and link "
+                               "delays alone give ",
+                               std::string(detail::promise_kind(tp.kind)), " ",
+                               detail::promise_percent(tp.figure),
+                               "; more servers cannot fix that, shorter delays or later due "
+                               "dates can"}));
+        }
+    }
+    const std::string tus = detail::plural_unit(scenario.time_unit);
+    for (const auto& fp : promises.faults) {
+        const models::Fault& f = scenario.faults[fp.fault];
+        models::Diagnostic d;
+        d.loc = f.loc;
+        d.path = cat({"faults.", std::to_string(fp.fault)});
+        const std::string what =
+            cat({models::to_string(f.kind), " fault on `", scenario.stages[f.stage].name,
+                 "` over [", format_number(f.at), ", ", format_number(f.at + f.duration), ")"});
+        const std::string warmup = cat({format_number(scenario.run.warmup), " ", tus});
+        const std::string horizon = cat({format_number(scenario.run.horizon), " ", tus});
+        switch (fp.timing) {
+        case models::FaultTiming::measured: continue;
+        case models::FaultTiming::in_warmup:
+            d.message = cat({"this ", what, " ends within the warm-up (", warmup,
+                             "): its effect is not measured"});
+            d.hint = "move it after the warm-up, or shorten run.warmup";
+            break;
+        case models::FaultTiming::partly_in_warmup:
+            d.message = cat({"this ", what, " starts before the warm-up ends (", warmup,
+                             "): only its part after the warm-up is measured"});
+            d.hint = "move it after the warm-up, or shorten run.warmup";
+            break;
+        case models::FaultTiming::after_horizon:
+            d.message = cat({"this ", what, " starts at or after the horizon (", horizon,
+                             "): it never happens"});
+            d.hint = "move it before the horizon, or lengthen run.horizon";
+            break;
+        case models::FaultTiming::partly_after_horizon:
+            d.message =
+                cat({"this ", what, " runs past the horizon (", horizon, "): it is cut short"});
+            d.hint = "move it earlier, or lengthen run.horizon";
+            break;
+        }
+        out.push_back(d.render());
+    }
     return out;
 }
 
