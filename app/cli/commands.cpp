@@ -218,6 +218,8 @@ int run_command(const RunOptions& opt) {
     const auto files = write_run_outputs(out_dir, scenario, results, summary, outcome);
 
     std::cout << render_run_report(scenario, summary, files, outcome) << std::flush;
+    for (const std::string& w : run_warnings(scenario, summary, results))
+        std::cerr << "qosim: warning: " << w << "\n";
     if (outcome.precision && !outcome.precision->reached) {
         std::cerr << "qosim: warning: precision goal not reached within "
                      "precision.max_replications ("

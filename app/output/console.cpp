@@ -13,6 +13,7 @@
 #include "app/output/csv.hpp"
 #include "app/output/text.hpp"
 #include "models/run/metrics.hpp"
+#include "models/run/wip_trend.hpp"
 
 namespace qosim::app {
 
@@ -830,6 +831,83 @@ std::vector<std::string> promise_warnings(const models::Scenario& scenario,
             break;
         }
         out.push_back(d.render());
+    }
+    return out;
+}
+
+namespace detail {
+
+/// Utilisation from which `run` warns that a station is at its limit.
+constexpr double kUtilisationWarning = 0.99;
+
+/// A count of orders averaged over replications: "790", "3.5", "0.25".
+std::string orders_text(double x) { return x >= 10 ? fixed(x, 0) : significant(x, 2); }
+
+/// "machine 790 queued, 1 in service; ship 3.5 in transit": the stages holding the most
+/// orders at the end, largest first (at most `top`).
+std::string wip_location(const models::Scenario& scenario,
+                         const std::vector<models::StageWipAtEnd>& at_end, std::size_t top) {
+    std::vector<std::pair<double, std::size_t>> ranked;
+    for (std::size_t s = 0; s < at_end.size() && s < scenario.stages.size(); ++s) {
+        const auto& w = at_end[s];
+        const double total = w.queued + w.in_service + w.blocked + w.in_transit;
+        if (total > 0) ranked.emplace_back(total, s);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string out;
+    for (std::size_t i = 0; i < ranked.size() && i < top; ++i) {
+        const auto& w = at_end[ranked[i].second];
+        std::string parts;
+        auto part = [&parts](double x, std::string_view what) {
+            if (!(x > 0)) return;
+            parts += cat({parts.empty() ? "" : ", ", orders_text(x), " ", what});
+        };
+        part(w.queued, "queued");
+        part(w.in_service, "in service");
+        part(w.blocked, "blocked (finished, next stage full)");
+        part(w.in_transit, "in transit");
+        out += cat({out.empty() ? "" : "; ", scenario.stages[ranked[i].second].name, " ", parts});
+    }
+    if (ranked.size() > top) out += cat({"; ", std::to_string(ranked.size() - top), " more"});
+    return out;
+}
+
+}  // namespace detail
+
+std::vector<std::string> run_warnings(const models::Scenario& scenario, const Summary& summary,
+                                      const std::vector<models::ReplicationResult>& results) {
+    std::vector<std::string> out;
+    const std::string tu = models::to_string(scenario.time_unit);
+    const models::WipTrend trend = models::wip_trend(results);
+    if (trend.growing) {
+        out.push_back(cat(
+            {"work in progress was still growing when the run ended: about ",
+             significant(trend.slope, 3), " orders/", tu, ", ", detail::orders_text(trend.growth),
+             " orders over the observed window against a mean WIP of ",
+             detail::orders_text(trend.wip_mean), " (trend t = ", fixed(trend.t, 1), " > ",
+             fixed(trend.critical, 1), " over ", std::to_string(trend.replications),
+             " replications); the line does not keep up, so WIP and lead times depend on the "
+             "horizon: see `qosim check` for the loads"}));
+    }
+    const auto util = detail::stage_metric_index("utilization");
+    for (std::size_t s = 0; util && s < scenario.stages.size() && s < summary.stage_means.size();
+         ++s) {
+        if (!detail::is_server_stage(scenario.stages[s].type)) continue;
+        const double u = summary.stage_means[s][*util];
+        if (!(u >= detail::kUtilisationWarning)) continue;
+        out.push_back(cat({"stage '", scenario.stages[s].name, "' ran at ", fixed(100 * u, 1),
+                           " % utilisation: it is at its limit, its queue barely (if at all) "
+                           "stable; add servers or shorten its service"}));
+    }
+    if (!out.empty()) {
+        const std::vector<models::StageWipAtEnd> at_end = models::mean_wip_at_end(results);
+        double total = 0;
+        for (const auto& w : at_end) total += w.queued + w.in_service + w.blocked + w.in_transit;
+        const std::string where = detail::wip_location(scenario, at_end, 4);
+        out.push_back(cat({"at the end of the run ", detail::orders_text(total),
+                           " orders were in the system (mean over ", std::to_string(results.size()),
+                           " replications)", where.empty() ? std::string() : ": " + where}));
     }
     return out;
 }

@@ -13,6 +13,7 @@
 #include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
 #include "models/graph/promise_analysis.hpp"
+#include "models/run/result.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace qosim::app {
@@ -44,6 +45,13 @@ std::string render_promise_report(const models::Scenario& scenario,
 /// observed window (without "qosim: warning: "; faults with their file:line:column).
 std::vector<std::string> promise_warnings(const models::Scenario& scenario,
                                           const models::PromiseAnalysis& promises);
+
+/// The warnings of `run` from its replications (without "qosim: warning: "): WIP still
+/// growing at the end (the trend test of models/run/wip_trend), stations at >= 99 %
+/// utilisation, and, when either fires, where the orders sat when the run ended (queued,
+/// in service, blocked, in transit; the stages holding most). Empty when all is well.
+std::vector<std::string> run_warnings(const models::Scenario& scenario, const Summary& summary,
+                                      const std::vector<models::ReplicationResult>& results);
 
 /// Names of the stations in `flow` that cannot keep up (empty when none).
 std::vector<std::string> saturated_stages(const models::Scenario& scenario,
