@@ -81,3 +81,33 @@ TEST_CASE("check: faults outside [warm-up, horizon] are named with their place",
                      "after the horizon") != std::string::npos);
     CHECK(r.err.find("faults.1") == std::string::npos);  // inside the observed window
 }
+
+TEST_CASE("run warns when WIP is still growing and says where it sits", "[cli][run_warnings]") {
+    const TempDir tmp;
+    const auto r =
+        run_cli("run " + data("growing_wip.yaml") + " --quiet --out " + quoted(tmp / "res"));
+    CHECK(r.code == 0);
+    CHECK(r.err.find("work in progress was still growing") != std::string::npos);
+    CHECK(r.err.find("stage 'machine' ran at 100.0 % utilisation") != std::string::npos);
+    CHECK(r.err.find("orders were in the system (mean over 5 replications): machine ") !=
+          std::string::npos);
+    CHECK(r.err.find("queued, 1 in service; ship ") != std::string::npos);
+    CHECK(r.err.find("in transit") != std::string::npos);
+    // Warnings go to stderr: the summary on stdout is what it was.
+    CHECK(r.out.find("still growing") == std::string::npos);
+}
+
+TEST_CASE("run warns at >= 99 % utilisation, and not on a steady line", "[cli][run_warnings]") {
+    const TempDir tmp;
+    const auto busy =
+        run_cli("run " + data("busy_steady.yaml") + " --quiet --out " + quoted(tmp / "a"));
+    CHECK(busy.code == 0);
+    CHECK(busy.err.find("stage 'machine' ran at 99.5 % utilisation") != std::string::npos);
+    CHECK(busy.err.find("still growing") == std::string::npos);
+
+    const auto calm =
+        run_cli("run " + data("busy_steady.yaml") +
+                " --quiet --set stages.machine.service=0.5 --out " + quoted(tmp / "b"));
+    CHECK(calm.code == 0);
+    CHECK(calm.err.find("warning") == std::string::npos);
+}
