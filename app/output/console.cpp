@@ -692,7 +692,11 @@ std::string render_check_report(const models::Scenario& scenario, const models::
 namespace detail {
 
 /// A share as "12.34 %" for the promise report.
-std::string promise_percent(double share) { return fixed(100 * share, 2) + " %"; }
+std::string promise_percent(double share) {
+    // Two decimals, or two significant digits for a share that would print as 0.00 %.
+    if (share > 0 && 100 * share < 0.005) return significant(100 * share, 2) + " %";
+    return fixed(100 * share, 2) + " %";
+}
 
 /// "late_rate <= 0.1": a target's limit as the scenario writes it.
 std::string target_limit(const models::Target& t) {
