@@ -165,7 +165,7 @@ TEST_CASE("links delay without queueing", "[engine][link]") {
     CHECK(r.orders_delivered == 76);  // created at 1..76 arrive by 100
     CHECK(r.lead_time_mean == Approx(24.0));
     // mean in transit: 76 full trips of 24, then 23 + 22 + ... + 0 for the 24 still on the way
-    CHECK(r.stages[1].utilization == Approx((24.0 * 76 + 23 * 24 / 2.0) / 100));
+    CHECK(r.stages[1].in_transit_mean == Approx((24.0 * 76 + 23 * 24 / 2.0) / 100));
 }
 
 TEST_CASE("an unstable line stops at max_wip with a clear error", "[engine]") {
