@@ -99,6 +99,16 @@ public:
     /// Squared coefficient of variation Var/mean^2 (used by static analysis, M/G/1 checks).
     [[nodiscard]] double scv() const;
 
+    /// P(X <= x), the distribution function of what sample() draws (normal: of the law
+    /// truncated at 0). Closed forms except gamma and erlang (the regularised incomplete
+    /// gamma function, by series or continued fraction, relative error ~1e-14). Monotone in x,
+    /// 0 below the support, 1 at or above its top.
+    [[nodiscard]] double cdf(double x) const;
+
+    /// A point at or above which at most `tail` of the mass lies: P(X > upper(tail)) <= tail
+    /// (the top of the support when it is bounded). For static bounds that cut a grid.
+    [[nodiscard]] double upper(double tail) const;
+
     [[nodiscard]] DistKind kind() const { return kind_; }
 
     /// Returns this distribution with every draw multiplied by `factor` (> 0).

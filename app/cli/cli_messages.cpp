@@ -51,6 +51,10 @@ std::vector<std::pair<std::string, std::string>> option_overrides(const CommandL
         reps = &cmd.compare.reps;
         seed = &cmd.compare.seed;
         horizon = &cmd.compare.horizon;
+    } else if (cmd.check_cmd != nullptr && cmd.check_cmd->parsed()) {
+        reps = &cmd.check.reps;
+        seed = &cmd.check.seed;
+        horizon = &cmd.check.horizon;
     } else {
         return {};
     }

@@ -27,6 +27,7 @@
 #include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
 #include "models/graph/graph_notes.hpp"
+#include "models/graph/promise_analysis.hpp"
 #include "models/graph/stage_graph.hpp"
 #include "models/input/json_schema.hpp"
 #include "models/input/load.hpp"
@@ -241,6 +242,8 @@ int run_command(const RunOptions& opt) {
     const auto files = write_run_outputs(out_dir, scenario, results, summary, outcome);
 
     std::cout << render_run_report(scenario, summary, files, outcome) << std::flush;
+    for (const std::string& w : run_warnings(scenario, summary, results))
+        std::cerr << "qosim: warning: " << w << "\n";
     if (outcome.precision && !outcome.precision->reached) {
         std::cerr << "qosim: warning: precision goal not reached within "
                      "precision.max_replications ("
@@ -259,12 +262,16 @@ int run_command(const RunOptions& opt) {
 }
 
 int check_command(const CheckOptions& opt) {
-    const models::Scenario scenario = models::load_scenario(opt.scenario, opt.sets);
+    const models::Scenario scenario = models::load_scenario(opt.scenario, check_overrides(opt));
     print_warnings(scenario);
     const models::QualityAnalysis quality = models::analyse_quality(scenario);
     const models::FlowAnalysis flow = models::analyse_flow(scenario, quality);
-    std::cout << render_check_report(scenario, flow, quality) << std::flush;
+    const models::PromiseAnalysis promises = models::analyse_promises(scenario, quality);
+    std::cout << render_check_report(scenario, flow, quality)
+              << render_promise_report(scenario, promises) << std::flush;
     for (const std::string& w : check_warnings(scenario, flow))
+        std::cerr << "qosim: warning: " << w << "\n";
+    for (const std::string& w : promise_warnings(scenario, promises))
         std::cerr << "qosim: warning: " << w << "\n";
     return kExitOk;
 }
@@ -318,12 +325,28 @@ int schema_command(const SchemaOptions& opt) {
 
 }  // namespace detail
 
-std::vector<std::string> run_overrides(const RunOptions& options) {
-    std::vector<std::string> overrides = options.sets;
-    if (options.reps) overrides.push_back(cat({"run.replications=", *options.reps}));
-    if (options.seed) overrides.push_back(cat({"run.seed=", *options.seed}));
-    if (options.horizon) overrides.push_back(cat({"run.horizon=", *options.horizon}));
+namespace detail {
+
+/// --set items, then --reps, --seed and --horizon as the overrides they stand for.
+std::vector<std::string> overrides_of(const std::vector<std::string>& sets,
+                                      const std::optional<std::string>& reps,
+                                      const std::optional<std::string>& seed,
+                                      const std::optional<std::string>& horizon) {
+    std::vector<std::string> overrides = sets;
+    if (reps) overrides.push_back(cat({"run.replications=", *reps}));
+    if (seed) overrides.push_back(cat({"run.seed=", *seed}));
+    if (horizon) overrides.push_back(cat({"run.horizon=", *horizon}));
     return overrides;
+}
+
+}  // namespace detail
+
+std::vector<std::string> run_overrides(const RunOptions& options) {
+    return detail::overrides_of(options.sets, options.reps, options.seed, options.horizon);
+}
+
+std::vector<std::string> check_overrides(const CheckOptions& options) {
+    return detail::overrides_of(options.sets, options.reps, options.seed, options.horizon);
 }
 
 std::string default_out_dir(const RunOptions& options) {
@@ -390,9 +413,15 @@ void configure_cli(CLI::App& app, CommandLine& cmd) {
     c->add_option("SCENARIO", check.scenario, "Scenario file (YAML)")
         ->required()
         ->type_name("FILE");
-    c->add_option("--set", check.sets, "Override a scenario value (repeatable)")
+    c->add_option("--set", check.sets, "Override a scenario value (repeatable), as for `run`")
         ->type_name("PATH=VALUE")
         ->allow_extra_args(false);
+    c->add_option("--reps", check.reps, "Replications (overrides run.replications)")
+        ->type_name("N");
+    c->add_option("--seed", check.seed, "Base random seed (overrides run.seed)")->type_name("S");
+    c->add_option("--horizon", check.horizon,
+                  "Simulated time per replication (overrides run.horizon)")
+        ->type_name("T");
     c->footer([] { return cat({"Scenario keys:\n", models::schema_reference()}); });
 
     // --- graph -------------------------------------------------------------------------------

@@ -83,10 +83,13 @@ struct MergeOptions {
     bool quiet = false;
 };
 
-/// `qosim check` options.
+/// `qosim check` options: the scenario overrides of `run`, validated the same way.
 struct CheckOptions {
     std::string scenario;
     std::vector<std::string> sets;
+    std::optional<std::string> reps;     ///< becomes run.replications=N
+    std::optional<std::string> seed;     ///< becomes run.seed=S
+    std::optional<std::string> horizon;  ///< becomes run.horizon=T
 };
 
 /// `qosim graph` options.
@@ -126,6 +129,9 @@ void configure_cli(CLI::App& app, CommandLine& cmd);
 /// The overrides handed to the loader for `run`: the --set items, then run.replications,
 /// run.seed and run.horizon from --reps, --seed and --horizon when given.
 std::vector<std::string> run_overrides(const RunOptions& options);
+
+/// The same for `check` (the same order, so the same messages for the same mistakes).
+std::vector<std::string> check_overrides(const CheckOptions& options);
 
 /// The output directory of `run`: --out, or "out/<scenario file stem>".
 std::string default_out_dir(const RunOptions& options);

@@ -15,6 +15,7 @@
 #include "app/output/csv.hpp"
 #include "app/output/text.hpp"
 #include "models/run/metrics.hpp"
+#include "models/run/wip_trend.hpp"
 
 namespace qosim::app {
 
@@ -636,6 +637,16 @@ std::vector<std::string> check_warnings(const models::Scenario& scenario,
                                "horizon or warmup: auto"}));
             break;
         case models::LoadVerdict::edge:
+            if (spec.queue_capacity) {
+                // A bounded queue cannot grow: near capacity it fills, and then blocks.
+                out.push_back(cat({name, " is at the edge of its capacity (load about ", pct,
+                                   ", an estimate): its queue (",
+                                   format_count(static_cast<double>(*spec.queue_capacity)),
+                                   " places) will often be full, blocking the stages that send "
+                                   "to it (orders from a source balk and are lost); simulate to "
+                                   "see how often (stages.csv: lost, blocked time)"}));
+                break;
+            }
             out.push_back(cat({name, " is at the edge of its capacity (load about ", pct,
                                ", an estimate: shifts or breakdowns that restart or scrap the "
                                "job): simulate to know whether its queue stays stable (run "
@@ -809,6 +820,233 @@ std::string render_check_report(const models::Scenario& scenario, const models::
         visits.add({scenario.stages[s].name, significant(v, 6), damages ? significant(d, 6) : "-"});
     }
     out += visits.render(2);
+    return out;
+}
+
+namespace detail {
+
+/// A share as "12.34 %" for the promise report.
+std::string promise_percent(double share) {
+    // Two decimals, or two significant digits for a share that would print as 0.00 %.
+    if (share > 0 && 100 * share < 0.005) return significant(100 * share, 2) + " %";
+    return fixed(100 * share, 2) + " %";
+}
+
+/// "late_rate <= 0.1": a target's limit as the scenario writes it.
+std::string target_limit(const models::Target& t) {
+    if (t.max) return cat({t.metric, " <= ", format_number(*t.max)});
+    if (t.min) return cat({t.metric, " >= ", format_number(*t.min)});
+    return t.metric;
+}
+
+/// What the static figure of a target is ("at least", "at most", "expected").
+std::string_view promise_kind(models::TargetPromise::Kind k) {
+    switch (k) {
+    case models::TargetPromise::Kind::lower_bound: return "at least";
+    case models::TargetPromise::Kind::upper_bound: return "at most";
+    case models::TargetPromise::Kind::expected: return "expected";
+    }
+    return "";
+}
+
+/// The class's name in the promise table: its product, or its source's name.
+std::string class_name(const models::Scenario& sc, const models::ClassPromise& c) {
+    if (c.product) return sc.products[*c.product].name;
+    return sc.stages[c.source].name;
+}
+
+}  // namespace detail
+
+std::string render_promise_report(const models::Scenario& scenario,
+                                  const models::PromiseAnalysis& promises) {
+    using detail::TextTable;
+    using Align = TextTable::Align;
+    std::string out;
+    bool any_due = false;
+    for (const auto& c : promises.classes) any_due = any_due || c.has_due;
+    if (any_due) {
+        out +=
+            cat({"\nPromises (lower bound on the orders late from service times and link "
+                 "delays alone, no waiting):\n"});
+        TextTable t({Align::left, Align::right, Align::right, Align::left});
+        t.add({promises.classes.front().product ? "product" : "source", "share of orders",
+               "late at least", ""});
+        for (const auto& c : promises.classes) {
+            std::string note;
+            if (!c.has_due) {
+                note = "no due_in: never late";
+            } else if (c.exact) {
+                note = "exact";
+            } else if (c.covered < 1.0 - 1e-12) {
+                note = cat({"paths rarer than ", significant(models::kMinPathProb, 2),
+                            " left out (", significant(100 * (1.0 - c.covered), 2), " %)"});
+            }
+            t.add({detail::class_name(scenario, c), detail::promise_percent(c.weight),
+                   detail::promise_percent(c.late_lower), note});
+        }
+        if (promises.classes.size() > 1) {
+            t.add({"all orders", "100.00 %", detail::promise_percent(promises.late_lower), ""});
+        }
+        out += t.render(2);
+        out +=
+            cat({"  customer error rate at least ", detail::promise_percent(promises.error_lower),
+                 ", on-time rate at most ", detail::promise_percent(promises.on_time_upper),
+                 "\n  (per order created: waiting only adds to these. One random delay "
+                 "against a fixed\n   due_in is exact; sums of several are rounded down "
+                 "on a grid, a bound)\n"});
+    }
+    if (!promises.targets.empty()) {
+        out += "\nTargets against the static figures:\n";
+        TextTable t({Align::left, Align::left, Align::right, Align::left});
+        for (const auto& tp : promises.targets) {
+            const models::Target& target = scenario.targets[tp.target];
+            t.add({detail::target_limit(target), std::string(detail::promise_kind(tp.kind)),
+                   detail::promise_percent(tp.figure),
+                   tp.impossible
+                       ? (tp.kind == models::TargetPromise::Kind::expected ? "MISSED on average"
+                                                                           : "CANNOT be met")
+                       : ""});
+        }
+        out += t.render(2);
+    }
+    return out;
+}
+
+std::vector<std::string> promise_warnings(const models::Scenario& scenario,
+                                          const models::PromiseAnalysis& promises) {
+    std::vector<std::string> out;
+    for (const auto& tp : promises.targets) {
+        if (!tp.impossible) continue;
+        const models::Target& target = scenario.targets[tp.target];
+        const std::string limit = detail::target_limit(target);
+        if (tp.kind == models::TargetPromise::Kind::expected) {
+            out.push_back(cat({"target ", limit, ": the absorbing chain expects ",
+                               detail::promise_percent(tp.figure),
+                               " in the long run, so it is missed on average; change the "
+                               "probabilities (defects, detection, losses), not capacity"}));
+        } else {
+            out.push_back(cat({"target ", limit,
+                               " cannot be met: the service times and link "
+                               "delays alone give ",
+                               std::string(detail::promise_kind(tp.kind)), " ",
+                               detail::promise_percent(tp.figure),
+                               "; more servers cannot fix that, shorter delays or later due "
+                               "dates can"}));
+        }
+    }
+    const std::string tus = detail::plural_unit(scenario.time_unit);
+    for (const auto& fp : promises.faults) {
+        const models::Fault& f = scenario.faults[fp.fault];
+        models::Diagnostic d;
+        d.loc = f.loc;
+        d.path = cat({"faults.", std::to_string(fp.fault)});
+        const std::string what =
+            cat({models::to_string(f.kind), " fault on `", scenario.stages[f.stage].name,
+                 "` over [", format_number(f.at), ", ", format_number(f.at + f.duration), ")"});
+        const std::string warmup = cat({format_number(scenario.run.warmup), " ", tus});
+        const std::string horizon = cat({format_number(scenario.run.horizon), " ", tus});
+        switch (fp.timing) {
+        case models::FaultTiming::measured: continue;
+        case models::FaultTiming::in_warmup:
+            d.message = cat({"this ", what, " ends within the warm-up (", warmup,
+                             "): its effect is not measured"});
+            d.hint = "move it after the warm-up, or shorten run.warmup";
+            break;
+        case models::FaultTiming::partly_in_warmup:
+            d.message = cat({"this ", what, " starts before the warm-up ends (", warmup,
+                             "): only its part after the warm-up is measured"});
+            d.hint = "move it after the warm-up, or shorten run.warmup";
+            break;
+        case models::FaultTiming::after_horizon:
+            d.message = cat({"this ", what, " starts at or after the horizon (", horizon,
+                             "): it never happens"});
+            d.hint = "move it before the horizon, or lengthen run.horizon";
+            break;
+        case models::FaultTiming::partly_after_horizon:
+            d.message =
+                cat({"this ", what, " runs past the horizon (", horizon, "): it is cut short"});
+            d.hint = "move it earlier, or lengthen run.horizon";
+            break;
+        }
+        out.push_back(d.render());
+    }
+    return out;
+}
+
+namespace detail {
+
+/// Utilisation from which `run` warns that a station is at its limit.
+constexpr double kUtilisationWarning = 0.99;
+
+/// A count of orders averaged over replications: "790", "3.5", "0.25".
+std::string orders_text(double x) { return x >= 10 ? fixed(x, 0) : significant(x, 2); }
+
+/// "machine 790 queued, 1 in service; ship 3.5 in transit": the stages holding the most
+/// orders at the end, largest first (at most `top`).
+std::string wip_location(const models::Scenario& scenario,
+                         const std::vector<models::StageWipAtEnd>& at_end, std::size_t top) {
+    std::vector<std::pair<double, std::size_t>> ranked;
+    for (std::size_t s = 0; s < at_end.size() && s < scenario.stages.size(); ++s) {
+        const auto& w = at_end[s];
+        const double total = w.queued + w.in_service + w.blocked + w.in_transit;
+        if (total > 0) ranked.emplace_back(total, s);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string out;
+    for (std::size_t i = 0; i < ranked.size() && i < top; ++i) {
+        const auto& w = at_end[ranked[i].second];
+        std::string parts;
+        auto part = [&parts](double x, std::string_view what) {
+            if (!(x > 0)) return;
+            parts += cat({parts.empty() ? "" : ", ", orders_text(x), " ", what});
+        };
+        part(w.queued, "queued");
+        part(w.in_service, "in service");
+        part(w.blocked, "blocked (finished, next stage full)");
+        part(w.in_transit, "in transit");
+        out += cat({out.empty() ? "" : "; ", scenario.stages[ranked[i].second].name, " ", parts});
+    }
+    if (ranked.size() > top) out += cat({"; ", std::to_string(ranked.size() - top), " more"});
+    return out;
+}
+
+}  // namespace detail
+
+std::vector<std::string> run_warnings(const models::Scenario& scenario, const Summary& summary,
+                                      const std::vector<models::ReplicationResult>& results) {
+    std::vector<std::string> out;
+    const std::string tu = models::to_string(scenario.time_unit);
+    const models::WipTrend trend = models::wip_trend(results);
+    if (trend.growing) {
+        out.push_back(cat(
+            {"work in progress was still growing when the run ended: about ",
+             significant(trend.slope, 3), " orders/", tu, ", ", detail::orders_text(trend.growth),
+             " orders over the observed window against a mean WIP of ",
+             detail::orders_text(trend.wip_mean), " (trend t = ", fixed(trend.t, 1), " > ",
+             fixed(trend.critical, 1), " over ", std::to_string(trend.replications),
+             " replications); the line does not keep up, so WIP and lead times depend on the "
+             "horizon: see `qosim check` for the loads"}));
+    }
+    const auto util = detail::stage_metric_index("utilization");
+    for (std::size_t s = 0; util && s < scenario.stages.size() && s < summary.stage_means.size();
+         ++s) {
+        if (!detail::is_server_stage(scenario.stages[s].type)) continue;
+        const double u = summary.stage_means[s][*util];
+        if (!(u >= detail::kUtilisationWarning)) continue;
+        out.push_back(cat({"stage '", scenario.stages[s].name, "' ran at ", fixed(100 * u, 1),
+                           " % utilisation: it is at its limit, its queue barely (if at all) "
+                           "stable; add servers or shorten its service"}));
+    }
+    if (!out.empty()) {
+        const std::vector<models::StageWipAtEnd> at_end = models::mean_wip_at_end(results);
+        double total = 0;
+        for (const auto& w : at_end) total += w.queued + w.in_service + w.blocked + w.in_transit;
+        const std::string where = detail::wip_location(scenario, at_end, 4);
+        out.push_back(cat({"at the end of the run ", detail::orders_text(total),
+                           " orders were in the system (mean over ", std::to_string(results.size()),
+                           " replications)", where.empty() ? std::string() : ": " + where}));
+    }
     return out;
 }
 

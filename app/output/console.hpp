@@ -12,6 +12,8 @@
 #include "app/runner/run_outcome.hpp"
 #include "models/graph/absorbing_chain.hpp"
 #include "models/graph/flow_analysis.hpp"
+#include "models/graph/promise_analysis.hpp"
+#include "models/run/result.hpp"
 #include "models/scenario/scenario.hpp"
 
 namespace qosim::app {
@@ -31,6 +33,25 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
 /// order, expected scraps, reworks and visits per stage).
 std::string render_check_report(const models::Scenario& scenario, const models::FlowAnalysis& flow,
                                 const models::QualityAnalysis& quality);
+
+/// The promise part of the `qosim check` report (printed after render_check_report): per
+/// product and overall, the share of orders that the delays on their paths alone make late
+/// (a lower bound, exact where it can be), and the targets that the static figures already
+/// decide. Empty when there is nothing to say (no due dates and no such targets).
+std::string render_promise_report(const models::Scenario& scenario,
+                                  const models::PromiseAnalysis& promises);
+
+/// One warning per target the static figures make impossible and per fault outside the
+/// observed window (without "qosim: warning: "; faults with their file:line:column).
+std::vector<std::string> promise_warnings(const models::Scenario& scenario,
+                                          const models::PromiseAnalysis& promises);
+
+/// The warnings of `run` from its replications (without "qosim: warning: "): WIP still
+/// growing at the end (the trend test of models/run/wip_trend), stations at >= 99 %
+/// utilisation, and, when either fires, where the orders sat when the run ended (queued,
+/// in service, blocked, in transit; the stages holding most). Empty when all is well.
+std::vector<std::string> run_warnings(const models::Scenario& scenario, const Summary& summary,
+                                      const std::vector<models::ReplicationResult>& results);
 
 /// Names of the stations in `flow` that cannot keep up (empty when none).
 std::vector<std::string> saturated_stages(const models::Scenario& scenario,

@@ -141,13 +141,21 @@ void Pipeline::start() {
         events_.schedule(sim::Time(fault.at + fault.duration), control_handler_,
                          make_token(static_cast<std::uint32_t>(Control::fault_end), index));
     }
+    // WIP trend windows, scheduled last: an observer, it shifts no other event's order.
+    if (!order_limit_ && horizon_ > warmup_) {
+        wip_window_width_ = (horizon_ - warmup_) / static_cast<double>(kWipWindows);
+        wip_probe_areas_.reserve(kWipWindows);
+        events_.schedule(sim::Time(warmup_ + wip_window_width_), control_handler_,
+                         make_token(static_cast<std::uint32_t>(Control::wip_probe), 0));
+    }
 }
 
 void Pipeline::count_event(const sim::Event& ev) {
     // A time-series window end only observes: it is not an event of the model, so
     // --timeseries leaves every result (the event count included) as it was.
-    const bool observer =
-        ev.handler == control_handler_ && static_cast<Control>(ev.token >> 24) == Control::window;
+    const bool observer = ev.handler == control_handler_ &&
+                          (static_cast<Control>(ev.token >> 24) == Control::window ||
+                           static_cast<Control>(ev.token >> 24) == Control::wip_probe);
     if (!observer) ++events_count_;
     if (static_cast<double>(events_count_) > max_events_)
         throw RunLimitError("replication " + std::to_string(replication_) +
@@ -180,6 +188,50 @@ void Pipeline::on_control(std::uint32_t token) {
         events_.schedule(sim::Time(now_ + options_.timeseries_window), control_handler_,
                          make_token(static_cast<std::uint32_t>(Control::window), 0));
         break;
+    case Control::wip_probe: on_wip_probe(); break;
+    }
+}
+
+// The end of a WIP window: the cumulative WIP area now; the next probe until the last window
+// (which collect() closes at the end of the run).
+void Pipeline::on_wip_probe() {
+    wip_probe_areas_.push_back(wip_area_before_ + wip_.area(now_));
+    if (wip_probe_areas_.size() + 1 >= kWipWindows) return;
+    const double next =
+        warmup_ + static_cast<double>(wip_probe_areas_.size() + 1) * wip_window_width_;
+    events_.schedule(sim::Time(next), control_handler_,
+                     make_token(static_cast<std::uint32_t>(Control::wip_probe), 0));
+}
+
+// The WIP windows' means and where the orders sit at the end of the run.
+void Pipeline::collect_wip_diagnostics(ReplicationResult& r) const {
+    if (wip_window_width_ > 0.0 && wip_probe_areas_.size() + 1 == kWipWindows) {
+        double prev = wip_area_before_;  // the cumulative area at the warm-up
+        for (std::size_t k = 0; k < kWipWindows; ++k) {
+            const double area = k < wip_probe_areas_.size() ? wip_probe_areas_[k]
+                                                            : wip_area_before_ + wip_.area(end_);
+            r.wip_windows.push_back((area - prev) / wip_window_width_);
+            prev = area;
+        }
+    }
+    r.wip_at_end.assign(refs_.size() - 1, StageWipAtEnd{});
+    for (std::uint32_t i = 0; i + 1 < refs_.size(); ++i) {
+        const StageRef ref = refs_[i];
+        StageWipAtEnd& w = r.wip_at_end[i];
+        if (ref.kind == Kind::station || ref.kind == Kind::plain_station) {
+            const Station& st = stations_[ref.index];
+            w.queued = static_cast<double>(st.queue.size());
+            for (const Server& sv : st.servers) {
+                if (sv.order == kNoOrder) continue;
+                if (sv.blocked) {
+                    w.blocked += 1;
+                } else {
+                    w.in_service += 1;
+                }
+            }
+        } else if (ref.kind == Kind::link) {
+            w.in_transit = static_cast<double>(links_[ref.index].in_transit);
+        }
     }
 }
 
@@ -585,6 +637,7 @@ ReplicationResult Pipeline::collect() {
     }
     r.windows = std::move(windows_);
     r.lead_time_batches = lead_time_batches_.take();
+    collect_wip_diagnostics(r);
     return r;
 }
 

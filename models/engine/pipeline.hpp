@@ -53,6 +53,7 @@ enum class Control : std::uint32_t {
     fault_start = 2,
     fault_end = 3,
     window = 4,
+    wip_probe = 5,  ///< the end of one of the kWipWindows WIP windows (observes only)
 };
 
 /// One replication of a scenario. Build, run() once, read the result.
@@ -194,6 +195,12 @@ private:
     std::vector<WindowResult> windows_;
 
     LeadTimeBatches lead_time_batches_;  ///< for MSER-5 (RunOptions::record_lead_times)
+
+    // WIP trend windows (ReplicationResult::wip_windows): cumulative WIP area at each probe.
+    double wip_window_width_ = 0.0;  ///< (horizon - warm-up) / kWipWindows; 0: not recorded
+    std::vector<double> wip_probe_areas_;
+    void on_wip_probe();
+    void collect_wip_diagnostics(ReplicationResult& r) const;
 };
 
 }  // namespace qosim::models::detail

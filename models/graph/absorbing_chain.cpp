@@ -351,6 +351,33 @@ const sim::Distribution& service_of(const StageSpec& s, std::optional<std::size_
 
 }  // namespace
 
+std::vector<ChainMove> chain_moves(const Scenario& sc, const Routing& routing, const OrderClass& oc,
+                                   std::size_t stage, bool defective) {
+    const ChainBuilder builder(sc, routing, oc);
+    const std::size_t n = sc.stages.size();
+    std::vector<ChainMove> out;
+    for (const Step& st : builder.build(2 * stage + (defective ? 1 : 0)).steps) {
+        ChainMove m;
+        m.p = st.p;
+        if (!st.absorbing) {
+            m.to = ChainMove::To::stage;
+            m.stage = st.to / 2;
+            m.defective = st.to % 2 == 1;
+        } else if (st.to == cancelled_index(n)) {
+            m.to = ChainMove::To::cancelled;
+        } else if (st.to == lost_index(n)) {
+            m.to = ChainMove::To::lost;
+            m.defective = defective;
+        } else {
+            m.to = ChainMove::To::delivered;
+            m.stage = st.to / 2;
+            m.defective = st.to % 2 == 1;
+        }
+        out.push_back(m);
+    }
+    return out;
+}
+
 QualityAnalysis analyse_quality(const Scenario& scenario) {
     const Scenario& sc = scenario;
     check_scenario(sc);

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/graph/order_classes.hpp"
 #include "models/graph/station_load.hpp"
 #include "models/scenario/scenario.hpp"
 
@@ -133,5 +134,23 @@ public:
 /// that gets there; QualitySolveError (a std::runtime_error) when I - Q is numerically
 /// singular or N has no finite solution.
 [[nodiscard]] QualityAnalysis analyse_quality(const Scenario& scenario);
+
+/// One move of an order out of a visit to a stage, by the per-visit rules analyse_quality()
+/// solves (the same code builds its chain), for analyses that walk an order's paths.
+struct ChainMove {
+    enum class To { stage, delivered, cancelled, lost };
+    To to = To::stage;
+    std::size_t stage = 0;   ///< To::stage: the next stage (the source after a remake); delivered:
+                             ///< the sink
+    bool defective = false;  ///< the unit's defect flag after the move
+    double p = 0.0;          ///< > 0; the moves out of one visit sum to 1
+};
+
+/// The moves of a unit of class `oc` visiting `stage` (not a sink) with defect flag
+/// `defective`. `routing` is Routing(sc). Throws QualityInputError as analyse_quality() does
+/// when the unit has nowhere to go.
+[[nodiscard]] std::vector<ChainMove> chain_moves(const Scenario& sc, const Routing& routing,
+                                                 const OrderClass& oc, std::size_t stage,
+                                                 bool defective);
 
 }  // namespace qosim::models

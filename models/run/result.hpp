@@ -1,7 +1,9 @@
 // What one replication measured: plain numbers, no engine types.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace qosim::models {
@@ -74,6 +76,18 @@ struct WindowResult {
     std::vector<double> utilization;  ///< per station/inspection, in Scenario::stages order
 };
 
+/// Where the orders in the system were at one stage when a replication ended.
+struct StageWipAtEnd {
+    double queued = 0;      ///< waiting in the stage's queue
+    double in_service = 0;  ///< held by a server serving it (or interrupted by a failure)
+    double blocked = 0;     ///< finished, held by a server because the next stage is full
+    double in_transit = 0;  ///< links: on the way
+};
+
+/// Equal windows of the observed span [warm-up, horizon] whose time-average WIP a
+/// replication records (ReplicationResult::wip_windows).
+inline constexpr std::size_t kWipWindows = 32;
+
 /// The run-level figures of one replication (runs.csv). Field names spell the SPEC columns.
 struct ReplicationResult {
     std::uint64_t replication = 0;
@@ -132,6 +146,14 @@ struct ReplicationResult {
     /// With RunOptions::record_lead_times: (delivery time, mean lead time) of consecutive
     /// batches of deliveries, for MSER-5. Bounded: batches are merged pairwise when full.
     std::vector<std::pair<double, double>> lead_time_batches;
+
+    /// End-of-run diagnostics for `run`'s warnings (no CSV column). wip_windows: the
+    /// time-average WIP of kWipWindows equal windows of [warm-up, horizon], in time order
+    /// (empty with run.orders: there is no horizon); fixed size, so memory stays flat.
+    /// wip_at_end: where the orders in the system were when the run ended, per stage in
+    /// Scenario::stages order.
+    std::vector<double> wip_windows;
+    std::vector<StageWipAtEnd> wip_at_end;
 };
 
 }  // namespace qosim::models

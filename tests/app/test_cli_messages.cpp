@@ -52,6 +52,9 @@ TEST_CASE("--reps, --seed and --horizon are reported as the options typed", "[cl
     const auto sweep = run_cli("compare " + data("mm1.yaml") + o + " --reps 0");
     CHECK(sweep.code == 2);
     CHECK(sweep.err.find("--reps 0: run.replications") != std::string::npos);
+    const auto check = run_cli("check " + data("mm1.yaml") + " --reps 0");
+    CHECK(check.code == 2);
+    CHECK(check.err.find("--reps 0: run.replications") != std::string::npos);
     CHECK_FALSE(fs::exists(tmp / "res"));
 }
 

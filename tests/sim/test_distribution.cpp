@@ -378,3 +378,85 @@ TEST_CASE("scaled() multiplies every draw and the mean, keeps scv", "[distributi
         CHECK(a.next_u64() == b.next_u64());
     }
 }
+
+TEST_CASE("cdf() gives hand-computed values for every family", "[distribution][cdf]") {
+    using Catch::Matchers::WithinAbs;
+    constexpr double kTol = 1e-12;
+    SECTION("constant: a step at the value") {
+        const auto d = Distribution::constant(5);
+        CHECK(d.cdf(4.999) == 0.0);
+        CHECK(d.cdf(5) == 1.0);
+    }
+    SECTION("exponential: 1 - exp(-x/mean)") {
+        const auto d = Distribution::exponential(2);
+        CHECK(d.cdf(-1) == 0.0);
+        CHECK_THAT(d.cdf(2), WithinAbs(1 - std::exp(-1.0), kTol));
+    }
+    SECTION("uniform") {
+        const auto d = Distribution::uniform(2, 6);
+        CHECK(d.cdf(1.9) == 0.0);
+        CHECK_THAT(d.cdf(3), WithinAbs(0.25, kTol));
+        CHECK(d.cdf(6) == 1.0);
+        CHECK(Distribution::uniform(3, 3).cdf(3) == 1.0);
+        CHECK(Distribution::uniform(3, 3).cdf(2.9) == 0.0);
+    }
+    SECTION("triangular: both sides of the mode") {
+        const auto d = Distribution::triangular(12, 18, 40);
+        CHECK_THAT(d.cdf(15), WithinAbs(9.0 / 168.0, kTol));         // (15-12)^2 / (28 x 6)
+        CHECK_THAT(d.cdf(36), WithinAbs(1.0 - 16.0 / 616.0, kTol));  // 1 - 4^2 / (28 x 22)
+        CHECK(d.cdf(40) == 1.0);
+        CHECK(d.cdf(11) == 0.0);
+    }
+    SECTION("normal, truncated at 0") {
+        // mean 0: the half-normal, 2 Phi(1) - 1 at 1.
+        CHECK_THAT(Distribution::normal(0, 1).cdf(1), WithinAbs(0.6826894921370859, kTol));
+        // (Phi(1) - Phi(-5)) / (1 - Phi(-5)) at mean + sd.
+        CHECK_THAT(Distribution::normal(10, 2).cdf(12), WithinAbs(0.841344700589752, kTol));
+        CHECK(Distribution::normal(10, 2).cdf(-0.1) == 0.0);
+    }
+    SECTION("lognormal: Phi((ln x - mu) / sigma)") {
+        // mu = 0, sigma = 1: mean e^0.5, sd sqrt((e - 1) e).
+        const auto d =
+            Distribution::lognormal(std::exp(0.5), std::sqrt((std::exp(1.0) - 1) * std::exp(1.0)));
+        CHECK_THAT(d.cdf(1), WithinAbs(0.5, 1e-12));
+        CHECK_THAT(d.cdf(std::exp(1.0)), WithinAbs(0.8413447460685429, 1e-12));
+        CHECK(d.cdf(0) == 0.0);
+    }
+    SECTION("gamma: series and continued fraction branches") {
+        // shape 2: 1 - e^{-x/s} (1 + x/s).
+        CHECK_THAT(Distribution::gamma(2, 3).cdf(3), WithinAbs(1 - 2 * std::exp(-1.0), kTol));
+        CHECK_THAT(Distribution::gamma(2, 1).cdf(10), WithinAbs(1 - 11 * std::exp(-10.0), kTol));
+        // shape 1/2, scale 2: chi-square with one degree of freedom, erf(1/sqrt 2) at 1.
+        CHECK_THAT(Distribution::gamma(0.5, 2).cdf(1), WithinAbs(0.6826894921370859, kTol));
+        CHECK_THAT(Distribution::gamma(0.5, 2).cdf(9),
+                   WithinAbs(std::erf(3 / std::sqrt(2.0)), kTol));
+    }
+    SECTION("erlang: 1 - e^{-x/s} sum_{i<k} (x/s)^i / i!") {
+        // k = 3, mean 6, scale 2, at 4: 1 - e^-2 (1 + 2 + 2).
+        CHECK_THAT(Distribution::erlang(3, 6).cdf(4), WithinAbs(1 - 5 * std::exp(-2.0), kTol));
+    }
+    SECTION("weibull: 1 - exp(-(x/scale)^shape)") {
+        CHECK_THAT(Distribution::weibull(2, 3).cdf(3), WithinAbs(1 - std::exp(-1.0), kTol));
+        CHECK_THAT(Distribution::weibull(2, 3).cdf(6), WithinAbs(1 - std::exp(-4.0), kTol));
+    }
+    SECTION("empirical: the weights of the values <= x") {
+        const auto d = Distribution::empirical({1, 2, 5}, {1, 1, 2});
+        CHECK(d.cdf(0.5) == 0.0);
+        CHECK_THAT(d.cdf(1.5), WithinAbs(0.25, kTol));
+        CHECK_THAT(d.cdf(2), WithinAbs(0.5, kTol));
+        CHECK(d.cdf(5) == 1.0);
+    }
+}
+
+TEST_CASE("upper() bounds the tail", "[distribution][cdf]") {
+    CHECK(Distribution::uniform(2, 6).upper(1e-9) == 6.0);
+    CHECK(Distribution::triangular(12, 18, 40).upper(1e-9) == 40.0);
+    CHECK(Distribution::empirical({1, 7, 5}, {1, 0, 2}).upper(1e-9) == 5.0);
+    for (const auto& d :
+         {Distribution::exponential(3), Distribution::gamma(0.5, 2), Distribution::lognormal(2, 3),
+          Distribution::normal(1, 4), Distribution::weibull(0.7, 2)}) {
+        const double u = d.upper(1e-9);
+        CHECK(1.0 - d.cdf(u) <= 1e-9);
+        CHECK(u > d.mean());
+    }
+}

@@ -43,11 +43,13 @@ inline constexpr int faults_quality = 15;
 inline constexpr int products_runcontrol = 19;
 inline constexpr int check_vs_run = 16;
 inline constexpr int compare = 3;
+inline constexpr int run_warnings = 2;
+inline constexpr int promise_vs_run = 1;
 }  // namespace budget
 
-inline constexpr int kFamilyChecks = budget::closed_forms + budget::faults_quality +
-                                     budget::products_runcontrol + budget::check_vs_run +
-                                     budget::compare;
+inline constexpr int kFamilyChecks =
+    budget::closed_forms + budget::faults_quality + budget::products_runcontrol +
+    budget::check_vs_run + budget::compare + budget::run_warnings + budget::promise_vs_run;
 
 /// The number of family checks run so far in this process.
 inline int& family_checks_run() {
