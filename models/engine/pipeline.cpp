@@ -2,6 +2,7 @@
 #include "models/engine/pipeline.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,7 @@
 #include "models/run/replication.hpp"
 #include "models/run/server_time.hpp"
 #include "models/stages/station_inl.hpp"
+#include "sim/number_text.hpp"
 
 namespace qosim::models::detail {
 
@@ -79,8 +81,19 @@ ReplicationResult Pipeline::run() {
     start();
     sim::Event ev{};
     std::atomic<double>* const progress = options_.progress;
+    // Progress guards: a clock that stops (t + dt == t once dt is below t's precision) or
+    // overflows would otherwise loop until run.max_events.
+    double last_time = -1.0;
+    std::uint64_t same_time = 0;
     while (events_.pop(ev)) {
         if (ev.time > horizon_) break;
+        if (ev.time == last_time) {
+            if (++same_time > kMaxEventsAtOneInstant) time_stands_still(ev.time);
+        } else {
+            if (!std::isfinite(ev.time)) clock_overflow();
+            last_time = ev.time;
+            same_time = 0;
+        }
         now_ = ev.time;
         count_event(ev);
         dispatch(ev);
@@ -101,7 +114,33 @@ ReplicationResult Pipeline::run() {
 // Schedules everything known at time 0, in an order that fixes the sequence numbers of
 // same-time events: warm-up end, each stage's first events, the first window end, the initial
 // work in progress, then every fault's start and end.
+// Before the first event: a source or a shift pattern that alone needs more events than
+// run.max_events would only stop there, minutes later; say so at once.
+void Pipeline::check_event_budget() const {
+    if (!std::isfinite(horizon_)) return;  // run.orders: bounded by the order count
+    for (const StageSpec& st : scenario_.stages) {
+        double expected = 0.0;
+        std::string what;
+        if (st.type == StageType::source && st.interarrival.mean() > 0.0) {
+            expected = horizon_ / st.interarrival.mean();
+            what = "creates about " + sim::format_number(expected) + " orders";
+        } else if (st.shifts && st.shifts->cycle > 0.0) {
+            expected = horizon_ / st.shifts->cycle * 2.0 *
+                       static_cast<double>(std::max<std::size_t>(1, st.shifts->windows.size()));
+            what = "changes shift about " + sim::format_number(expected) + " times";
+        }
+        if (expected > max_events_) {
+            throw RunLimitError("stage `" + st.name + "` " + what +
+                                " over run.horizon = " + sim::format_number(horizon_) +
+                                ", more than run.max_events = " + sim::format_number(max_events_) +
+                                " events: check its times against the time_unit, or shorten "
+                                "run.horizon (raise run.max_events only if this is meant)");
+        }
+    }
+}
+
 void Pipeline::start() {
+    check_event_budget();
     // The warm-up boundary is scheduled first so it precedes any event at the same time.
     if (warmup_ > 0.0)
         events_.schedule(sim::Time(warmup_), control_handler_,
@@ -160,7 +199,27 @@ void Pipeline::count_event(const sim::Event& ev) {
     if (static_cast<double>(events_count_) > max_events_)
         throw RunLimitError("replication " + std::to_string(replication_) +
                             ": more than run.max_events events by time " + std::to_string(now_) +
-                            "; raise run.max_events or shorten run.horizon");
+                            " (a line that never settles, or far more work than expected); if the "
+                            "run is right, raise run.max_events (default 1e9) or shorten "
+                            "run.horizon");
+}
+
+void Pipeline::time_stands_still(double t) const {
+    throw RunLimitError(
+        "replication " + std::to_string(replication_) + ": time stands still at t = " +
+        sim::format_number(t) + ": " + std::to_string(kMaxEventsAtOneInstant) +
+        " events in a row at the same instant. A duration is too small to move the clock at "
+        "this time (a double has about 16 digits: at t = 1e16, 1e-300 is nothing), or zero "
+        "durations loop (a retry timeout, an interarrival, a shift cycle) — make the durations "
+        "larger or shorten run.horizon");
+}
+
+void Pipeline::clock_overflow() const {
+    throw RunLimitError(
+        "replication " + std::to_string(replication_) +
+        ": the clock passed the largest number (infinity) after t = " + sim::format_number(now_) +
+        ": a duration is far too large (a service or delay near 1e308?) — "
+        "check the scenario's time values against its time_unit");
 }
 
 // The one dispatch point of events.

@@ -75,6 +75,13 @@ private:
     friend class Link;
     friend class Sink;
 
+    /// Events in a row at one instant before the run stops: far above what any scenario
+    /// does legitimately (every order moving at once), far below a runaway's count.
+    static constexpr std::uint64_t kMaxEventsAtOneInstant = 10'000'000;
+    [[noreturn]] void time_stands_still(double t) const;
+    [[noreturn]] void clock_overflow() const;
+
+    void check_event_budget() const;
     void start();
     void count_event(const sim::Event& ev);
     void dispatch(const sim::Event& ev);

@@ -42,7 +42,8 @@ struct StateOut {
 
 double link_loss(const StageSpec& s) {
     if (!s.retry) return s.loss_prob;
-    return std::pow(s.loss_prob, s.retry->max + 1);  // every one of max + 1 sends lost
+    return std::pow(s.loss_prob,
+                    static_cast<double>(s.retry->max) + 1);  // every one of max + 1 sends lost
 }
 
 void check_probability(const StageSpec& s, std::size_t i, const char* what, double p) {

@@ -92,7 +92,10 @@ std::optional<Fault> ScenarioBuilder::read_fault(const Cursor& fc) {
                 // Appended piece by piece: GCC 12's -Wrestrict misfires on "`" + std::string(…)
                 // at -O3 without profile data.
                 std::string what = "`";
-                what.append(c->name()).append("` does not apply to ").append(a_kind).append(" fault");
+                what.append(c->name())
+                    .append("` does not apply to ")
+                    .append(a_kind)
+                    .append(" fault");
                 r_.error(c->key_loc, c->path, what, takes);
             }
         }

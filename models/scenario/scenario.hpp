@@ -190,7 +190,7 @@ struct RunSpec {
     int replications = 10;
     std::uint64_t seed = 1;
     std::uint64_t max_wip = 1'000'000;  ///< exceeded => the run stops with an error
-    double max_events = 1e10;           ///< exceeded => the run stops with an error
+    double max_events = 1e9;            ///< exceeded => the run stops with an error
 };
 
 struct Costs {

@@ -29,6 +29,11 @@ constexpr Range gt(double x) {
     r.lo_open = true;
     return r;
 }
+constexpr Range between(double lo, double hi) {  // [lo, hi]
+    Range r = ge(lo);
+    r.hi = hi;
+    return r;
+}
 constexpr Range unit_interval() {
     Range r = ge(0);
     r.hi = 1;
@@ -137,7 +142,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
               "cuts for all"),
     key("run.replications", KeyType::integer)
         .default_value("10")
-        .range(ge(1))
+        .range(between(1, kMaxReplications))
         .unit("count")
         .help("independent replications (with precision: the minimum, default 3)"),
     key("run.seed", KeyType::integer)
@@ -150,7 +155,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .unit("orders")
         .help("stop with an error when work in progress passes this"),
     key("run.max_events", KeyType::number)
-        .default_value("1e10")
+        .default_value("1e9")
         .range(gt(0))
         .unit("count")
         .help("stop with an error when a replication processes more events"),
@@ -167,7 +172,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("stop once the metric's 95 % CI half-width is at most this"),
     key("run.precision.max_replications", KeyType::integer)
         .default_value("200")
-        .range(ge(3))
+        .range(between(3, kMaxReplications))
         .unit("count")
         .help("stop here even if the half-width is not reached (>= run.replications)"),
 
@@ -243,7 +248,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
     // station (and inspection)
     key("stages.*.servers", KeyType::integer)
         .default_value("1")
-        .range(ge(1))
+        .range(between(1, kMaxServers))
         .types(kServing)
         .unit("count")
         .help("identical parallel servers (with shifts: the pool they draw from; omitted = "
@@ -413,7 +418,7 @@ constexpr auto kSchema = std::to_array<SchemaKey>({
         .help("a lost message is re-sent this long after it was sent"),
     key("stages.*.retry.max", KeyType::integer)
         .required()
-        .range(ge(0))
+        .range(between(0, kMaxRetries))
         .types(kLink)
         .unit("count")
         .help("re-sends before the order is lost"),
@@ -595,7 +600,18 @@ bool Range::contains(double x) const {
     return lo_ok && hi_ok;
 }
 
+namespace {
+// A bound as a user reads it: whole numbers in full (1000000, not 1e+06).
+std::string bound_text(double x) {
+    if (x == std::floor(x) && std::fabs(x) < 1e15) {
+        return std::to_string(static_cast<long long>(x));
+    }
+    return format_number(x);
+}
+}  // namespace
+
 std::string Range::describe() const {
+    const auto format_number = bound_text;
     const bool has_lo = std::isfinite(lo);
     const bool has_hi = std::isfinite(hi);
     if (has_lo && has_hi) {

@@ -42,6 +42,12 @@ using StageTypeMask = unsigned;
 /// Every stage type.
 inline constexpr StageTypeMask kAllStageTypes = 0x1fu;
 
+/// Upper bounds on counts that size memory or loops: run.replications (and precision's
+/// max_replications), a stage's servers, a link's retry.max.
+inline constexpr double kMaxReplications = 1'000'000;
+inline constexpr double kMaxServers = 100'000;
+inline constexpr double kMaxRetries = 1'000'000;
+
 /// Bounds of a numeric key; infinite bounds are absent.
 struct Range {
     double lo = -std::numeric_limits<double>::infinity();

@@ -163,8 +163,8 @@ TEST_CASE("the trace size estimate is near the bytes written, and warns above 1 
         sel.to = 750;
         const auto estimate = qosim::app::estimate_trace(scenario, sel);
         const auto r =
-            run_cli("run " + quoted(fs::path(file)) + " --quiet --out " + quoted(tmp / name) + " --trace " +
-                    quoted(tmp / "t.csv") + " --trace-reps 1 --trace-window 250:750");
+            run_cli("run " + quoted(fs::path(file)) + " --quiet --out " + quoted(tmp / name) +
+                    " --trace " + quoted(tmp / "t.csv") + " --trace-reps 1 --trace-window 250:750");
         REQUIRE(r.code == 0);
         CHECK(r.err.find("GB") == std::string::npos);  // no size warning for a small trace
         const auto written = static_cast<double>(fs::file_size(tmp / "t.csv"));

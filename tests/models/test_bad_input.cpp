@@ -171,7 +171,7 @@ TEST_CASE("a file with three independent errors reports all three, in file order
         CHECK(d[0].path == "run.replications");
         CHECK(d[0].loc.line == 2);
         CHECK(d[1].path == "stages.smt.servers");
-        CHECK(d[1].message == "must be >= 1, got 0");
+        CHECK(d[1].message == "must be in [1, 100000], got 0");
         CHECK(d[2].path == "costs.late_penalty");
         CHECK(d[2].loc.line == 10);
         // what() is every rendered diagnostic, one after the other.
@@ -478,7 +478,7 @@ TEST_CASE("product, survey, run and precision rules that need no file of their o
             "run: {horizon: 100, precision: {metric: loss_rate, half_width: 0.1, "
             "max_replications: 2}}");
     REQUIRE(d.size() == 1);
-    CHECK(d[0].message == "must be >= 3, got 2");
+    CHECK(d[0].message == "must be in [3, 1000000], got 2");
     d = one("run: {horizon: 100}", "run: {horizon: 100, precision: {half_width: 0.1}}");
     REQUIRE(d.size() == 1);
     CHECK(d[0].message == "missing required key `metric`");

@@ -425,7 +425,7 @@ TEST_CASE("omitted keys take the schema defaults", "[loader]") {
     CHECK(sc.run.replications == 10);
     CHECK(sc.run.seed == 1);
     CHECK(sc.run.max_wip == 1'000'000);
-    CHECK(sc.run.max_events == 1e10);
+    CHECK(sc.run.max_events == 1e9);
     CHECK(sc.costs.late_penalty == 0);
     CHECK(sc.costs.escape_penalty == 0);
     CHECK(sc.costs.lost_penalty == 0);
@@ -562,7 +562,7 @@ TEST_CASE("the key reference is generated from the schema table", "[loader][sche
         CHECK(ref.find(std::string(k.path)) != std::string::npos);
     }
     CHECK(ref.find("stages.*.servers") != std::string::npos);
-    CHECK(ref.find("integer >= 1 (count); default 1") != std::string::npos);
+    CHECK(ref.find("integer in [1, 100000] (count); default 1") != std::string::npos);
     CHECK(ref.find("fifo|lifo|priority|edd; default fifo") != std::string::npos);
     CHECK(ref.find("exponential") != std::string::npos);
     CHECK(ref.find("mean | rate") != std::string::npos);
@@ -571,7 +571,7 @@ TEST_CASE("the key reference is generated from the schema table", "[loader][sche
     CHECK(ref.find("stages.*.products.*.share") != std::string::npos);
     CHECK(ref.find("number in (0, 1] (share); required; source") != std::string::npos);
     CHECK(ref.find("run.precision.max_replications") != std::string::npos);
-    CHECK(ref.find("integer >= 3 (count); default 200") != std::string::npos);
+    CHECK(ref.find("integer in [3, 1000000] (count); default 200") != std::string::npos);
     CHECK(ref.find("Exactly one of horizon and orders") != std::string::npos);
     CHECK(ref.find("source|station|inspection|link|sink") != std::string::npos);
     CHECK(ref.find("stages.*.type: inspection") == std::string::npos);  // supported now

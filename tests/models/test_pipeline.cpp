@@ -9,6 +9,7 @@
 
 using qosim::models::load_scenario_text;
 using qosim::models::run_replication;
+using qosim::models::RunLimitError;
 
 namespace {
 
@@ -203,4 +204,56 @@ TEST_CASE("queue disciplines serve in their order", "[engine][queue]") {
     }
     while (!ring.empty()) CHECK(ring.pop() == next_out++);
     CHECK(next_out == 1000);
+}
+
+TEST_CASE("progress guards: a clock that stands still or overflows, a source beyond max_events",
+          "[pipeline][hardening]") {
+    SECTION("time stands still: re-sends of 1e-300 at t = 1e16 do not move the clock") {
+        // Eleven sources deliver at the same instant t = 1e16 into a link that always loses
+        // and re-sends after 1e-300: 11 x 10^6 events at one instant, none moving time.
+        std::string yaml =
+            "name: s\ntime_unit: hour\nrun: {horizon: 1.5e16, warmup: 0, "
+            "replications: 1, seed: 1}\nstages:\n";
+        std::string routes = "routes:\n";
+        for (int k = 0; k < 11; ++k) {
+            yaml += "  src" + std::to_string(k) + ": {type: source, interarrival: 1e16}\n";
+            routes += "  - {from: src" + std::to_string(k) + ", to: net}\n";
+        }
+        yaml +=
+            "  net: {type: link, delay: 1, loss_prob: 1, retry: {timeout: 1e-300, max: "
+            "1000000}}\n  out: {type: sink}\n";
+        routes += "  - {from: net, to: out}\n";
+        try {
+            (void)run_replication(load_scenario_text(yaml + routes, "s.yaml"), 0, 1);
+            FAIL("the run should have stopped");
+        } catch (const RunLimitError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("time stands still at t = 1e+16"));
+        }
+    }
+    SECTION("the clock overflows: a service of 1e308 in an order-count run") {
+        const std::string yaml =
+            "name: i\ntime_unit: hour\nrun: {orders: 100, warmup: 0, replications: 1}\n"
+            "stages:\n  orders: {type: source, interarrival: 1}\n"
+            "  m: {type: station, service: 1e308}\n  out: {type: sink}\n"
+            "routes:\n  - {from: orders, to: m}\n  - {from: m, to: out}\n";
+        try {
+            (void)run_replication(load_scenario_text(yaml, "i.yaml"), 0, 1);
+            FAIL("the run should have stopped");
+        } catch (const RunLimitError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("the clock passed the largest number"));
+        }
+    }
+    SECTION("a source that alone needs more than run.max_events is refused before it starts") {
+        const std::string yaml =
+            "name: f\ntime_unit: hour\nrun: {horizon: 1000, warmup: 0, replications: 1}\n"
+            "stages:\n  orders: {type: source, interarrival: 1e-300}\n  out: {type: sink}\n"
+            "routes:\n  - {from: orders, to: out}\n";
+        try {
+            (void)run_replication(load_scenario_text(yaml, "f.yaml"), 0, 1);
+            FAIL("the run should have stopped");
+        } catch (const RunLimitError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("creates about 1e+303 orders"));
+            CHECK_THAT(e.what(), Catch::Contains("run.max_events = 1e+09"));
+        }
+    }
 }
