@@ -2,6 +2,7 @@
 #include "models/scenario/overrides.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "models/scenario/did_you_mean.hpp"
 #include "models/scenario/join_names.hpp"
@@ -166,7 +167,10 @@ void apply_value(RawNode& root, const std::string& path, RawNode value, const So
                                  kSetHint});
                 return;
             }
-            const std::size_t index = std::stoul(seg);
+            // Digits only (is_index), but maybe more than fit: such an index is past the end.
+            std::size_t index = node->items.size();
+            const auto [end, ec] = std::from_chars(seg.data(), seg.data() + seg.size(), index);
+            if (ec != std::errc{} || end != seg.data() + seg.size()) index = node->items.size();
             if (index >= node->items.size()) {
                 diags.push_back({where, join(segs, i + 1),
                                  "`" + here + "` has " + std::to_string(node->items.size()) +

@@ -449,3 +449,11 @@ TEST_CASE("an alias cycle in --set is refused, not a stack overflow", "[cli][har
     CHECK(r.code == 2);
     CHECK(r.err.find("an alias refers to the anchor that contains it") != std::string::npos);
 }
+
+TEST_CASE("a list index too large for any number is a located error, exit 2", "[cli][hardening]") {
+    const auto r =
+        run_cli("check " + data("mm1.yaml") + " --set routes.99999999999999999999.prob=1");
+    CHECK(r.code == 2);
+    CHECK(r.err.find("so there is no index 99999999999999999999") != std::string::npos);
+    CHECK(r.err.find("internal error") == std::string::npos);
+}
