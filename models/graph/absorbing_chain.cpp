@@ -9,7 +9,8 @@
 #include <stdexcept>
 #include <string>
 
-#include <Eigen/Dense>
+#include <Eigen/SparseCore>
+#include <Eigen/SparseLU>
 
 #include "models/graph/order_classes.hpp"
 #include "models/graph/station_load.hpp"
@@ -219,6 +220,67 @@ Chain reachable_chain(const Scenario& sc, const Routing& routing, const OrderCla
     return c;
 }
 
+/// Row 0 of the fundamental matrix and of B = N R: what one order starting in the chain's
+/// first state (its source, good) does.
+struct ChainSolution {
+    std::vector<double> visits;    // by compact index: N(0, x), expected visits to state x
+    std::vector<double> absorbed;  // by outcome index: B(0, j), P(absorbed in outcome j)
+};
+
+/// Solves (I - Q)^T y = e_0 by sparse LU (row 0 of N = (I - Q)^-1 is y^T), then B(0, .) =
+/// y^T R. I - Q has one row per reachable state and a few entries a row, so this costs about
+/// the number of steps times a small fill-in factor instead of the m^3 of a dense inverse.
+ChainSolution solve_chain(const Chain& c, std::size_t outcomes, const std::string& whose,
+                          std::size_t src) {
+    const std::size_t m = c.states.size();
+    std::vector<Eigen::Triplet<double>> entries;
+    for (std::size_t x = 0; x < m; ++x) {
+        const auto col = static_cast<int>(x);
+        entries.emplace_back(col, col, 1.0);
+        for (const Step& st : c.outs[x].steps) {
+            // Transposed: the step x -> y puts -p in row y, column x. Duplicates are summed.
+            if (!st.absorbing)
+                entries.emplace_back(static_cast<int>(*c.compact[st.to]), col, -st.p);
+        }
+    }
+    Eigen::SparseMatrix<double> a(static_cast<int>(m), static_cast<int>(m));
+    a.setFromTriplets(entries.begin(), entries.end());
+    entries = {};
+    Eigen::SparseLU<Eigen::SparseMatrix<double>, Eigen::COLAMDOrdering<int>> lu;
+    lu.analyzePattern(a);
+    lu.factorize(a);
+    const std::string singular = "I - Q is numerically singular for " + whose +
+                                 ": a loop's exit probability is too small to resolve";
+    if (lu.info() != Eigen::Success) throw QualitySolveError(singular, src);
+    Eigen::VectorXd e0 = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m));
+    e0(0) = 1.0;
+    const Eigen::VectorXd y = lu.solve(e0);
+    if (lu.info() != Eigen::Success || !y.allFinite()) {
+        throw QualitySolveError("the chain of " + whose + " has no finite solution", src);
+    }
+    // A dense full-pivoting LU calls a pivot below m eps (relative) zero. Expected visits are
+    // at least 1 / (smallest pivot), so visits past 1 / (m eps) mean the same: the system is
+    // singular to working precision and its solution is noise.
+    if (y.cwiseAbs().maxCoeff() * static_cast<double>(m) * std::numeric_limits<double>::epsilon() >=
+        1.0) {
+        throw QualitySolveError(singular, src);
+    }
+    ChainSolution sol;
+    sol.visits.assign(y.data(), y.data() + m);
+    sol.absorbed.assign(outcomes, 0.0);
+    for (std::size_t x = 0; x < m; ++x) {
+        for (const Step& st : c.outs[x].steps) {
+            if (st.absorbing) sol.absorbed[st.to] += sol.visits[x] * st.p;
+        }
+    }
+    for (const double p : sol.absorbed) {
+        if (!std::isfinite(p)) {
+            throw QualitySolveError("the chain of " + whose + " has no finite solution", src);
+        }
+    }
+    return sol;
+}
+
 /// Compact indices reachable from `from` along transient steps (including `from`), in
 /// breadth-first order; `parent` receives the step used to reach each one (for paths).
 std::vector<std::size_t> reach(const Chain& c, std::size_t from,
@@ -392,52 +454,26 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         const Chain c = reachable_chain(sc, routing, oc);
         if (auto trap = find_trap(sc, c, class_words(sc, oc))) throw std::move(*trap);
 
-        const auto m = static_cast<Eigen::Index>(c.states.size());
-        const auto a_count = static_cast<Eigen::Index>(2 * n + 2);
-        Eigen::MatrixXd q = Eigen::MatrixXd::Zero(m, m);
-        Eigen::MatrixXd r = Eigen::MatrixXd::Zero(m, a_count);
-        for (Eigen::Index x = 0; x < m; ++x) {
-            for (const Step& st : c.outs[static_cast<std::size_t>(x)].steps) {
-                if (st.absorbing) {
-                    r(x, static_cast<Eigen::Index>(st.to)) += st.p;
-                } else {
-                    q(x, static_cast<Eigen::Index>(*c.compact[st.to])) += st.p;
-                }
-            }
-        }
         const std::string whose =
             "orders from " + sc.stages[src].name +
             (oc.product ? " of product " + sc.products[*oc.product].name : std::string());
-        const Eigen::FullPivLU<Eigen::MatrixXd> lu(Eigen::MatrixXd::Identity(m, m) - q);
-        if (!lu.isInvertible()) {
-            // No exact trap (checked above), so a loop's exit probability is below rounding.
-            throw QualitySolveError("I - Q is numerically singular (rank " +
-                                        std::to_string(lu.rank()) + " of " + std::to_string(m) +
-                                        ") for " + whose +
-                                        ": a loop's exit probability is too small to resolve",
-                                    src);
-        }
-        const Eigen::MatrixXd fundamental = lu.inverse();  // N = (I - Q)^-1
-        const Eigen::MatrixXd b = fundamental * r;         // B = N R
-        if (!fundamental.allFinite() || !b.allFinite()) {
-            throw QualitySolveError("the chain of " + whose + " has no finite solution", src);
-        }
+        const ChainSolution sol = solve_chain(c, 2 * n + 2, whose, src);
+        const std::vector<double>& b = sol.absorbed;
         // Row 0 is the start state (source, good): breadth-first discovery starts there.
         for (std::size_t i = 0; i < n; ++i) {
             if (sc.stages[i].type != StageType::sink) continue;
-            const auto good = static_cast<Eigen::Index>(2 * i);
-            const double pg = b(0, good);
-            const double pd = b(0, good + 1);
+            const double pg = b[2 * i];
+            const double pd = b[2 * i + 1];
             qa.p_delivered_good += share * pg;
             qa.p_delivered_defective += share * pd;
             qa.visits[i] += share * (pg + pd);
         }
-        qa.p_cancelled += share * b(0, static_cast<Eigen::Index>(cancelled_index(n)));
-        qa.p_lost += share * b(0, static_cast<Eigen::Index>(lost_index(n)));
-        for (Eigen::Index x = 0; x < m; ++x) {
-            const double v = share * fundamental(0, x);
-            const StateOut& out = c.outs[static_cast<std::size_t>(x)];
-            const std::size_t stage = c.states[static_cast<std::size_t>(x)] / 2;
+        qa.p_cancelled += share * b[cancelled_index(n)];
+        qa.p_lost += share * b[lost_index(n)];
+        for (std::size_t x = 0; x < c.states.size(); ++x) {
+            const double v = share * sol.visits[x];
+            const StateOut& out = c.outs[x];
+            const std::size_t stage = c.states[x] / 2;
             const StageSpec& s = sc.stages[stage];
             qa.expected_scraps += v * out.scrap;
             qa.expected_reworks += v * out.rework;
