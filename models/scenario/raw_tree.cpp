@@ -1,6 +1,9 @@
 // The raw scenario tree: yaml-cpp nodes converted to located plain nodes, duplicates caught.
 #include "models/scenario/raw_tree.hpp"
 
+#include <functional>
+#include <utility>
+
 #include <yaml-cpp/yaml.h>
 
 namespace qosim::models::detail {
@@ -64,8 +67,7 @@ RawNode convert(const YAML::Node& node, const SourceLoc& loc, const std::string&
             }
             const SourceLoc value_loc =
                 it->second.IsNull() ? key_loc : where.at(it->second.Mark(), key_loc);
-            out.entries.push_back(
-                {key, key_loc, convert(it->second, value_loc, join(path, key), where, diags)});
+            out.add({key, key_loc, convert(it->second, value_loc, join(path, key), where, diags)});
         }
         break;
     case YAML::NodeType::Null:
@@ -76,7 +78,23 @@ RawNode convert(const YAML::Node& node, const SourceLoc& loc, const std::string&
 
 }  // namespace
 
+namespace {
+
+// Maps up to this many entries are scanned; larger ones keep a hash index.
+constexpr std::size_t kScanLimit = 8;
+
+std::size_t key_hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
+}  // namespace
+
 const RawEntry* RawNode::find(std::string_view key) const {
+    if (key_index.size() == entries.size() && !key_index.empty()) {
+        const auto [lo, hi] = key_index.equal_range(key_hash(key));
+        for (auto it = lo; it != hi; ++it) {
+            if (entries[it->second].key == key) return &entries[it->second];
+        }
+        return nullptr;
+    }
     for (const auto& e : entries) {
         if (e.key == key) return &e;
     }
@@ -84,10 +102,22 @@ const RawEntry* RawNode::find(std::string_view key) const {
 }
 
 RawEntry* RawNode::find(std::string_view key) {
-    for (auto& e : entries) {
-        if (e.key == key) return &e;
+    return const_cast<RawEntry*>(std::as_const(*this).find(key));
+}
+
+RawEntry& RawNode::add(RawEntry entry) {
+    entries.push_back(std::move(entry));
+    if (entries.size() > kScanLimit) {
+        if (key_index.size() + 1 != entries.size()) {  // first time past the limit: index all
+            key_index.clear();
+            key_index.reserve(entries.size());
+            for (std::size_t i = 0; i + 1 < entries.size(); ++i) {
+                key_index.emplace(key_hash(entries[i].key), i);
+            }
+        }
+        key_index.emplace(key_hash(entries.back().key), entries.size() - 1);
     }
-    return nullptr;
+    return entries.back();
 }
 
 std::string RawNode::describe() const {

@@ -1,9 +1,11 @@
 // The raw scenario tree: YAML parsed into plain nodes that remember their file:line:column.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "models/scenario/diagnostics.hpp"
@@ -14,7 +16,8 @@ struct RawEntry;
 
 /// One YAML node, before validation. Maps keep file order (and never hold a key twice:
 /// duplicates are reported and dropped while parsing). `loc` is where the value starts, or
-/// the override that supplied it.
+/// the override that supplied it. A map's entries only grow, through add(), which keeps a
+/// hash index of the keys so that find() costs O(1) however many keys a map has.
 struct RawNode {
     enum class Kind { null, scalar, map, list };
 
@@ -33,8 +36,15 @@ struct RawNode {
     [[nodiscard]] const RawEntry* find(std::string_view key) const;
     [[nodiscard]] RawEntry* find(std::string_view key);
 
+    /// Appends a map entry whose key is not there yet (find() it first) and indexes it.
+    RawEntry& add(RawEntry entry);
+
     /// How the value reads in a message: "`two`", "a map", "a list", "nothing".
     [[nodiscard]] std::string describe() const;
+
+    /// Hash of a key -> its positions in `entries`, for maps of more than a few entries
+    /// (kept by add(); find() falls back to a scan when it does not cover every entry).
+    std::unordered_multimap<std::size_t, std::size_t> key_index;
 };
 
 /// One `key: value` pair of a map.
