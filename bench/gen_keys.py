@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Writes a scenario with about K keys to standard output (for the loader's key lookups).
+
+    bench/gen_keys.py [K] > keys.yaml          (K defaults to 200000)
+
+A key is every `name:` of a map, at any depth, in the file. The scenario is a source, a line
+of stations and a sink: each station is written with eight keys (its name, type, servers,
+queue.capacity, a {dist, mean} service and defect_prob) and each route with two (from, to),
+so the number of stations is about K / 10. The stages map alone then has K / 10 entries and
+every stage name is looked up by two routes, which is what made the loader quadratic.
+"""
+
+import argparse
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("keys", type=int, nargs="?", default=200000, help="about how many keys")
+    args = ap.parse_args()
+    stations = max(1, (args.keys - 40) // 10)
+    lines = [f"# A generated scenario with about {args.keys} keys (bench/gen_keys.py).",
+             f"name: keys{args.keys}", "time_unit: hour", "",
+             "run: {horizon: 100, warmup: 0, replications: 1, seed: 1}", "",
+             "stages:",
+             "  src: {type: source, interarrival: {dist: exponential, mean: 1}}"]
+    for i in range(stations):
+        lines.append(f"  st{i}: {{type: station, servers: 2, queue: {{capacity: 20}}, "
+                     "service: {dist: exponential, mean: 0.5}, defect_prob: 0}")
+    lines += ["  sink: {type: sink}", "", "routes:", "  - {from: src, to: st0}"]
+    for i in range(1, stations):
+        lines.append(f"  - {{from: st{i - 1}, to: st{i}}}")
+    lines.append(f"  - {{from: st{stations - 1}, to: sink}}")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
