@@ -11,6 +11,8 @@
 
 #include <Eigen/SparseCore>
 #include <Eigen/SparseLU>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/strong_components.hpp>
 
 #include "models/graph/order_classes.hpp"
 #include "models/graph/station_load.hpp"
@@ -302,6 +304,42 @@ std::vector<std::size_t> reach(const Chain& c, std::size_t from,
     return order;
 }
 
+/// The first state discovered by a breadth-first search from `from` (in reach()'s order,
+/// `from` included) for which `pred` holds; the search stops there.
+template <class Pred>
+std::optional<std::size_t> first_reached(const Chain& c, std::size_t from, Pred pred) {
+    if (pred(from)) return from;
+    std::vector<bool> seen(c.states.size(), false);
+    std::vector<std::size_t> order{from};
+    seen[from] = true;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        for (const Step& st : c.outs[order[k]].steps) {
+            if (st.absorbing) continue;
+            const std::size_t y = *c.compact[st.to];
+            if (seen[y]) continue;
+            if (pred(y)) return y;
+            seen[y] = true;
+            order.push_back(y);
+        }
+    }
+    return std::nullopt;
+}
+
+/// The strong component of each state of the chain's transient steps (Boost.Graph).
+std::vector<std::size_t> strong_components_of(const Chain& c) {
+    using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+    Graph g(c.states.size());
+    for (std::size_t x = 0; x < c.states.size(); ++x) {
+        for (const Step& st : c.outs[x].steps) {
+            if (!st.absorbing) boost::add_edge(x, *c.compact[st.to], g);
+        }
+    }
+    std::vector<std::size_t> component(c.states.size());
+    (void)boost::strong_components(g, boost::make_iterator_property_map(
+                                          component.begin(), boost::get(boost::vertex_index, g)));
+    return component;
+}
+
 /// When some reachable state cannot be absorbed, returns the error naming a closed loop.
 std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
                                            const std::string& who) {
@@ -337,22 +375,15 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
     if (!x) return std::nullopt;
 
     // Walk down the condensation until x's reach set is strongly connected: that set is a
-    // closed class (every successor of a trapped state is trapped).
-    std::vector<std::size_t> cls = reach(c, *x);
-    for (bool moved = true; moved;) {
-        moved = false;
-        for (const std::size_t y : cls) {
-            const std::vector<std::size_t> back = reach(c, y);
-            bool returns = false;
-            for (const std::size_t z : back) returns = returns || z == *x;
-            if (!returns) {
-                x = y;
-                cls = back;
-                moved = true;
-                break;
-            }
-        }
+    // closed class (every successor of a trapped state is trapped). Each step moves x to the
+    // first state, in breadth-first order from x, that cannot come back to x (another strong
+    // component); a step stops at the first such state, so the walk is linear in all.
+    const std::vector<std::size_t> component = strong_components_of(c);
+    while (const auto next =
+               first_reached(c, *x, [&](std::size_t y) { return component[y] != component[*x]; })) {
+        x = next;
     }
+    const std::vector<std::size_t> cls = reach(c, *x);
 
     // Shortest cycle through x (breadth-first parents), rendered by stage name.
     std::vector<std::optional<std::size_t>> parent(m);
@@ -362,8 +393,10 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
     cycle.push_back(*x);
     std::reverse(cycle.begin(), cycle.end());
     std::vector<bool> on_cycle(sc.stages.size(), false);
+    std::vector<bool> listed(sc.stages.size(), false);  // already in named_order
     bool through_remake = false;
     std::vector<std::size_t> named_order{c.states[*x] / 2};
+    listed[named_order.front()] = true;
     std::string path = sc.stages[c.states[*x] / 2].name;
     for (std::size_t j = 0; j < cycle.size(); ++j) {
         const std::size_t from = cycle[j];
@@ -380,18 +413,18 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
         path += remake ? " -> scrap (remake) -> " : " -> ";
         path += sc.stages[c.states[to] / 2].name;
         const std::size_t to_stage = c.states[to] / 2;
-        if (std::find(named_order.begin(), named_order.end(), to_stage) == named_order.end())
+        if (!listed[to_stage]) {
+            listed[to_stage] = true;
             named_order.push_back(to_stage);
+        }
     }
     std::string also;
-    std::vector<bool> named = on_cycle;
+    std::vector<bool> in_class(sc.stages.size(), false);
+    for (const std::size_t y : cls) in_class[c.states[y] / 2] = true;
     for (std::size_t i = 0; i < sc.stages.size(); ++i) {
-        for (const std::size_t y : cls) {
-            if (c.states[y] / 2 == i && !named[i]) {
-                also += (also.empty() ? "" : ", ") + sc.stages[i].name;
-                named[i] = true;
-                named_order.push_back(i);
-            }
+        if (in_class[i] && !on_cycle[i]) {
+            also += (also.empty() ? "" : ", ") + sc.stages[i].name;
+            named_order.push_back(i);
         }
     }
     std::string msg = "the loop " + path;
@@ -411,7 +444,34 @@ const sim::Distribution& service_of(const StageSpec& s, std::optional<std::size_
     return s.service;
 }
 
+std::string whose_orders(const Scenario& sc, const OrderClass& oc) {
+    return "orders from " + sc.stages[oc.source].name +
+           (oc.product ? " of product " + sc.products[*oc.product].name : std::string());
+}
+
 }  // namespace
+
+detail::SolvedChain detail::solved_chain(const Scenario& sc, std::size_t k) {
+    check_scenario(sc);
+    const std::vector<OrderClass> classes = order_classes(sc);
+    const OrderClass& oc = classes.at(k);
+    const Routing routing(sc);
+    const Chain c = reachable_chain(sc, routing, oc);
+    if (auto trap = find_trap(sc, c, class_words(sc, oc))) throw std::move(*trap);
+    const std::size_t outcomes = 2 * sc.stages.size() + 2;
+    ChainSolution sol = solve_chain(c, outcomes, whose_orders(sc, oc), oc.source);
+    SolvedChain out;
+    out.states = c.states.size();
+    out.outcomes = outcomes;
+    for (std::size_t x = 0; x < c.states.size(); ++x) {
+        for (const Step& st : c.outs[x].steps) {
+            out.steps.push_back({x, st.absorbing ? st.to : *c.compact[st.to], st.absorbing, st.p});
+        }
+    }
+    out.visits = std::move(sol.visits);
+    out.absorbed = std::move(sol.absorbed);
+    return out;
+}
 
 QualityAnalysis analyse_quality(const Scenario& scenario) {
     const Scenario& sc = scenario;
@@ -454,10 +514,7 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         const Chain c = reachable_chain(sc, routing, oc);
         if (auto trap = find_trap(sc, c, class_words(sc, oc))) throw std::move(*trap);
 
-        const std::string whose =
-            "orders from " + sc.stages[src].name +
-            (oc.product ? " of product " + sc.products[*oc.product].name : std::string());
-        const ChainSolution sol = solve_chain(c, 2 * n + 2, whose, src);
+        const ChainSolution sol = solve_chain(c, 2 * n + 2, whose_orders(sc, oc), src);
         const std::vector<double>& b = sol.absorbed;
         // Row 0 is the start state (source, good): breadth-first discovery starts there.
         for (std::size_t i = 0; i < n; ++i) {
