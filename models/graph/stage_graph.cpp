@@ -176,18 +176,18 @@ std::vector<std::vector<std::size_t>> closed_loops_of(const Scenario& sc,
     for (std::size_t v = 0; v < sc.stages.size(); ++v) {
         if (reach.matches[v] || (!product && !reach.any[v])) concerned[component[v]] = true;
     }
+    // Each loop's members in file order, gathered in one pass; loops ordered by first member.
     std::vector<std::vector<std::size_t>> loops;
-    std::vector<bool> emitted(count, false);
-    for (std::size_t v = 0; v < n; ++v) {  // file order, so messages are stable
+    std::vector<std::size_t> loop_of(count, count);  // component -> index in loops
+    for (std::size_t v = 0; v < n; ++v) {            // file order, so messages are stable
         const auto c = component[v];
         if (g[v].is_scrap) continue;  // no out-edges, so never on a cycle
-        if (emitted[c] || has_exit[c] || !concerned[c] || !(size[c] > 1 || has_cycle[c])) continue;
-        emitted[c] = true;
-        std::vector<std::size_t> members;
-        for (std::size_t u = v; u < n; ++u) {
-            if (component[u] == c) members.push_back(u);
+        if (has_exit[c] || !concerned[c] || !(size[c] > 1 || has_cycle[c])) continue;
+        if (loop_of[c] == count) {
+            loop_of[c] = loops.size();
+            loops.emplace_back();
         }
-        loops.push_back(std::move(members));
+        loops[loop_of[c]].push_back(v);
     }
     return loops;
 }
