@@ -50,9 +50,22 @@ void GraphChecks::run() {
     // Loops of the routes without `product` first, then those only a product takes.
     std::set<std::vector<std::size_t>> loops;
     std::vector<bool> in_loop(sc_.stages.size(), false);
+    // Products without routes of their own take their source's shared routes: every such
+    // product of one source finds the same loops as the first, so only the first is searched.
+    std::vector<bool> own_routes(sc_.products.size(), false);
+    for (const StageSpec& s : sc_.stages) {
+        for (const Route& r : s.routes) {
+            if (r.product && *r.product < own_routes.size()) own_routes[*r.product] = true;
+        }
+    }
+    std::set<std::size_t> plain_searched;  // sources one of whose plain products was searched
     for (std::size_t k = 0; k <= sc_.products.size(); ++k) {
         const std::optional<std::size_t> product =
             k == 0 ? std::nullopt : std::optional<std::size_t>(k - 1);
+        if (product && !own_routes[*product] &&
+            !plain_searched.insert(sc_.products[*product].source).second) {
+            continue;
+        }
         for (const auto& loop : closed_loops_of(sc_, product)) {
             if (!loops.insert(loop).second) continue;
             report_loop(loop, product);
