@@ -88,8 +88,8 @@ std::size_t key_hash(std::string_view key) { return std::hash<std::string_view>{
 }  // namespace
 
 const RawEntry* RawNode::find(std::string_view key) const {
-    if (key_index.size() == entries.size() && !key_index.empty()) {
-        const auto [lo, hi] = key_index.equal_range(key_hash(key));
+    if (key_index.size() == entries.size() && key_index.size() > 0) {
+        const auto [lo, hi] = key_index.get()->equal_range(key_hash(key));
         for (auto it = lo; it != hi; ++it) {
             if (entries[it->second].key == key) return &entries[it->second];
         }
@@ -108,14 +108,15 @@ RawEntry* RawNode::find(std::string_view key) {
 RawEntry& RawNode::add(RawEntry entry) {
     entries.push_back(std::move(entry));
     if (entries.size() > kScanLimit) {
-        if (key_index.size() + 1 != entries.size()) {  // first time past the limit: index all
-            key_index.clear();
-            key_index.reserve(entries.size());
+        const bool rebuild = key_index.size() + 1 != entries.size();  // first time past 8
+        KeyIndex::Map& index = key_index.edit(rebuild);
+        if (rebuild) {
+            index.reserve(entries.size());
             for (std::size_t i = 0; i + 1 < entries.size(); ++i) {
-                key_index.emplace(key_hash(entries[i].key), i);
+                index.emplace(key_hash(entries[i].key), i);
             }
         }
-        key_index.emplace(key_hash(entries.back().key), entries.size() - 1);
+        index.emplace(key_hash(entries.back().key), entries.size() - 1);
     }
     return entries.back();
 }

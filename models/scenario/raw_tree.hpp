@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,35 @@
 namespace qosim::models::detail {
 
 struct RawEntry;
+
+/// Hash of a key -> its positions in a map's entries. Held by pointer, so a node that is not
+/// a large map pays one pointer for it; copies are deep (a RawNode is a value).
+class KeyIndex {
+public:
+    using Map = std::unordered_multimap<std::size_t, std::size_t>;
+
+    KeyIndex() = default;
+    KeyIndex(const KeyIndex& other)
+        : map_(other.map_ ? std::make_unique<Map>(*other.map_) : nullptr) {}
+    KeyIndex& operator=(const KeyIndex& other) {
+        if (this != &other) map_ = other.map_ ? std::make_unique<Map>(*other.map_) : nullptr;
+        return *this;
+    }
+    KeyIndex(KeyIndex&&) noexcept = default;
+    KeyIndex& operator=(KeyIndex&&) noexcept = default;
+    ~KeyIndex() = default;
+
+    [[nodiscard]] std::size_t size() const { return map_ ? map_->size() : 0; }
+    [[nodiscard]] const Map* get() const { return map_.get(); }
+    /// The map, made empty (and created) first when `reset`.
+    Map& edit(bool reset) {
+        if (!map_ || reset) map_ = std::make_unique<Map>();
+        return *map_;
+    }
+
+private:
+    std::unique_ptr<Map> map_;
+};
 
 /// One YAML node, before validation. Maps keep file order (and never hold a key twice:
 /// duplicates are reported and dropped while parsing). `loc` is where the value starts, or
@@ -44,7 +74,7 @@ struct RawNode {
 
     /// Hash of a key -> its positions in `entries`, for maps of more than a few entries
     /// (kept by add(); find() falls back to a scan when it does not cover every entry).
-    std::unordered_multimap<std::size_t, std::size_t> key_index;
+    KeyIndex key_index;
 };
 
 /// One `key: value` pair of a map.
