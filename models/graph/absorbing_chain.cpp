@@ -305,11 +305,12 @@ std::vector<std::size_t> reach(const Chain& c, std::size_t from,
 }
 
 /// The first state discovered by a breadth-first search from `from` (in reach()'s order,
-/// `from` included) for which `pred` holds; the search stops there.
+/// `from` included) for which `pred` holds; the search stops there. States already `seen`
+/// are not entered; those the search passes through are marked.
 template <class Pred>
-std::optional<std::size_t> first_reached(const Chain& c, std::size_t from, Pred pred) {
+std::optional<std::size_t> first_reached(const Chain& c, std::size_t from, Pred pred,
+                                         std::vector<bool>& seen) {
     if (pred(from)) return from;
-    std::vector<bool> seen(c.states.size(), false);
     std::vector<std::size_t> order{from};
     seen[from] = true;
     for (std::size_t k = 0; k < order.size(); ++k) {
@@ -378,11 +379,12 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
     // closed class (every successor of a trapped state is trapped). Each step moves x to the
     // first state, in breadth-first order from x, that cannot come back to x (another strong
     // component); a step stops at the first such state, so the walk is linear in all.
+    // The states a step passes through are in x's component, which no later x can reach,
+    // so the steps share one `seen`.
     const std::vector<std::size_t> component = strong_components_of(c);
-    while (const auto next =
-               first_reached(c, *x, [&](std::size_t y) { return component[y] != component[*x]; })) {
-        x = next;
-    }
+    std::vector<bool> seen(m, false);
+    const auto other_component = [&](std::size_t y) { return component[y] != component[*x]; };
+    while (const auto next = first_reached(c, *x, other_component, seen)) x = next;
     const std::vector<std::size_t> cls = reach(c, *x);
 
     // Shortest cycle through x (breadth-first parents), rendered by stage name.
