@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a scenario with about K keys to standard output (for the loader's key lookups).
 
-    bench/gen_keys.py [K] [--products] > keys.yaml          (K defaults to 200000)
+    bench/gen_keys.py [K] [--products | --unknown] > keys.yaml     (K defaults to 200000)
 
 A key is every `name:` of a map, at any depth, in the file. The scenario is a source, a line
 of stations and a sink: each station is written with eight keys (its name, type, servers,
@@ -12,6 +12,10 @@ every stage name is looked up by two routes, which is what made the loader quadr
 With --products the keys are in one wide map instead: a three-stage line whose source makes
 K / 2 products of equal share (each a name and a share key), so one map has K / 2 entries
 and the chain has K / 2 order classes.
+
+With --unknown the file is a minimal scenario plus K top-level keys the schema does not know:
+an invalid file (exit 2) whose every key is reported with its place and a hint, which is what
+the duplicate-key check and "did you mean" face in a hostile file.
 """
 
 import argparse
@@ -21,7 +25,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("keys", type=int, nargs="?", default=200000, help="about how many keys")
     ap.add_argument("--products", action="store_true", help="one wide map of products")
+    ap.add_argument("--unknown", action="store_true", help="K unknown top-level keys")
     args = ap.parse_args()
+    if args.unknown:
+        lines = ["run: {horizon: 10}",
+                 "stages: {src: {type: source, interarrival: 1}, sink: {type: sink}}",
+                 "routes: [{from: src, to: sink}]"]
+        lines += [f"junk{i}: 1" for i in range(args.keys)]
+        print("\n".join(lines))
+        return
     if args.products:
         count = max(1, args.keys // 2)
         lines = [f"# A generated scenario with about {args.keys} keys (bench/gen_keys.py "
