@@ -9,7 +9,10 @@
 #include <stdexcept>
 #include <string>
 
-#include <Eigen/Dense>
+#include <Eigen/SparseCore>
+#include <Eigen/SparseLU>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/strong_components.hpp>
 
 #include "models/graph/order_classes.hpp"
 #include "models/graph/station_load.hpp"
@@ -220,6 +223,67 @@ Chain reachable_chain(const Scenario& sc, const Routing& routing, const OrderCla
     return c;
 }
 
+/// Row 0 of the fundamental matrix and of B = N R: what one order starting in the chain's
+/// first state (its source, good) does.
+struct ChainSolution {
+    std::vector<double> visits;    // by compact index: N(0, x), expected visits to state x
+    std::vector<double> absorbed;  // by outcome index: B(0, j), P(absorbed in outcome j)
+};
+
+/// Solves (I - Q)^T y = e_0 by sparse LU (row 0 of N = (I - Q)^-1 is y^T), then B(0, .) =
+/// y^T R. I - Q has one row per reachable state and a few entries a row, so this costs about
+/// the number of steps times a small fill-in factor instead of the m^3 of a dense inverse.
+ChainSolution solve_chain(const Chain& c, std::size_t outcomes, const std::string& whose,
+                          std::size_t src) {
+    const std::size_t m = c.states.size();
+    std::vector<Eigen::Triplet<double>> entries;
+    for (std::size_t x = 0; x < m; ++x) {
+        const auto col = static_cast<int>(x);
+        entries.emplace_back(col, col, 1.0);
+        for (const Step& st : c.outs[x].steps) {
+            // Transposed: the step x -> y puts -p in row y, column x. Duplicates are summed.
+            if (!st.absorbing)
+                entries.emplace_back(static_cast<int>(*c.compact[st.to]), col, -st.p);
+        }
+    }
+    Eigen::SparseMatrix<double> a(static_cast<int>(m), static_cast<int>(m));
+    a.setFromTriplets(entries.begin(), entries.end());
+    entries = {};
+    Eigen::SparseLU<Eigen::SparseMatrix<double>, Eigen::COLAMDOrdering<int>> lu;
+    lu.analyzePattern(a);
+    lu.factorize(a);
+    const std::string singular = "I - Q is numerically singular for " + whose +
+                                 ": a loop's exit probability is too small to resolve";
+    if (lu.info() != Eigen::Success) throw QualitySolveError(singular, src);
+    Eigen::VectorXd e0 = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m));
+    e0(0) = 1.0;
+    const Eigen::VectorXd y = lu.solve(e0);
+    if (lu.info() != Eigen::Success || !y.allFinite()) {
+        throw QualitySolveError("the chain of " + whose + " has no finite solution", src);
+    }
+    // A dense full-pivoting LU calls a pivot below m eps (relative) zero. Expected visits are
+    // at least 1 / (smallest pivot), so visits past 1 / (m eps) mean the same: the system is
+    // singular to working precision and its solution is noise.
+    if (y.cwiseAbs().maxCoeff() * static_cast<double>(m) * std::numeric_limits<double>::epsilon() >=
+        1.0) {
+        throw QualitySolveError(singular, src);
+    }
+    ChainSolution sol;
+    sol.visits.assign(y.data(), y.data() + m);
+    sol.absorbed.assign(outcomes, 0.0);
+    for (std::size_t x = 0; x < m; ++x) {
+        for (const Step& st : c.outs[x].steps) {
+            if (st.absorbing) sol.absorbed[st.to] += sol.visits[x] * st.p;
+        }
+    }
+    for (const double p : sol.absorbed) {
+        if (!std::isfinite(p)) {
+            throw QualitySolveError("the chain of " + whose + " has no finite solution", src);
+        }
+    }
+    return sol;
+}
+
 /// Compact indices reachable from `from` along transient steps (including `from`), in
 /// breadth-first order; `parent` receives the step used to reach each one (for paths).
 std::vector<std::size_t> reach(const Chain& c, std::size_t from,
@@ -239,6 +303,43 @@ std::vector<std::size_t> reach(const Chain& c, std::size_t from,
         }
     }
     return order;
+}
+
+/// The first state discovered by a breadth-first search from `from` (in reach()'s order,
+/// `from` included) for which `pred` holds; the search stops there. States already `seen`
+/// are not entered; those the search passes through are marked.
+template <class Pred>
+std::optional<std::size_t> first_reached(const Chain& c, std::size_t from, Pred pred,
+                                         std::vector<bool>& seen) {
+    if (pred(from)) return from;
+    std::vector<std::size_t> order{from};
+    seen[from] = true;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        for (const Step& st : c.outs[order[k]].steps) {
+            if (st.absorbing) continue;
+            const std::size_t y = *c.compact[st.to];
+            if (seen[y]) continue;
+            if (pred(y)) return y;
+            seen[y] = true;
+            order.push_back(y);
+        }
+    }
+    return std::nullopt;
+}
+
+/// The strong component of each state of the chain's transient steps (Boost.Graph).
+std::vector<std::size_t> strong_components_of(const Chain& c) {
+    using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+    Graph g(c.states.size());
+    for (std::size_t x = 0; x < c.states.size(); ++x) {
+        for (const Step& st : c.outs[x].steps) {
+            if (!st.absorbing) boost::add_edge(x, *c.compact[st.to], g);
+        }
+    }
+    std::vector<std::size_t> component(c.states.size());
+    (void)boost::strong_components(g, boost::make_iterator_property_map(
+                                          component.begin(), boost::get(boost::vertex_index, g)));
+    return component;
 }
 
 /// When some reachable state cannot be absorbed, returns the error naming a closed loop.
@@ -276,22 +377,16 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
     if (!x) return std::nullopt;
 
     // Walk down the condensation until x's reach set is strongly connected: that set is a
-    // closed class (every successor of a trapped state is trapped).
-    std::vector<std::size_t> cls = reach(c, *x);
-    for (bool moved = true; moved;) {
-        moved = false;
-        for (const std::size_t y : cls) {
-            const std::vector<std::size_t> back = reach(c, y);
-            bool returns = false;
-            for (const std::size_t z : back) returns = returns || z == *x;
-            if (!returns) {
-                x = y;
-                cls = back;
-                moved = true;
-                break;
-            }
-        }
-    }
+    // closed class (every successor of a trapped state is trapped). Each step moves x to the
+    // first state, in breadth-first order from x, that cannot come back to x (another strong
+    // component); a step stops at the first such state, so the walk is linear in all.
+    // The states a step passes through are in x's component, which no later x can reach,
+    // so the steps share one `seen`.
+    const std::vector<std::size_t> component = strong_components_of(c);
+    std::vector<bool> seen(m, false);
+    const auto other_component = [&](std::size_t y) { return component[y] != component[*x]; };
+    while (const auto next = first_reached(c, *x, other_component, seen)) x = next;
+    const std::vector<std::size_t> cls = reach(c, *x);
 
     // Shortest cycle through x (breadth-first parents), rendered by stage name.
     std::vector<std::optional<std::size_t>> parent(m);
@@ -301,8 +396,10 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
     cycle.push_back(*x);
     std::reverse(cycle.begin(), cycle.end());
     std::vector<bool> on_cycle(sc.stages.size(), false);
+    std::vector<bool> listed(sc.stages.size(), false);  // already in named_order
     bool through_remake = false;
     std::vector<std::size_t> named_order{c.states[*x] / 2};
+    listed[named_order.front()] = true;
     std::string path = sc.stages[c.states[*x] / 2].name;
     for (std::size_t j = 0; j < cycle.size(); ++j) {
         const std::size_t from = cycle[j];
@@ -319,18 +416,18 @@ std::optional<TrappingLoopError> find_trap(const Scenario& sc, const Chain& c,
         path += remake ? " -> scrap (remake) -> " : " -> ";
         path += sc.stages[c.states[to] / 2].name;
         const std::size_t to_stage = c.states[to] / 2;
-        if (std::find(named_order.begin(), named_order.end(), to_stage) == named_order.end())
+        if (!listed[to_stage]) {
+            listed[to_stage] = true;
             named_order.push_back(to_stage);
+        }
     }
     std::string also;
-    std::vector<bool> named = on_cycle;
+    std::vector<bool> in_class(sc.stages.size(), false);
+    for (const std::size_t y : cls) in_class[c.states[y] / 2] = true;
     for (std::size_t i = 0; i < sc.stages.size(); ++i) {
-        for (const std::size_t y : cls) {
-            if (c.states[y] / 2 == i && !named[i]) {
-                also += (also.empty() ? "" : ", ") + sc.stages[i].name;
-                named[i] = true;
-                named_order.push_back(i);
-            }
+        if (in_class[i] && !on_cycle[i]) {
+            also += (also.empty() ? "" : ", ") + sc.stages[i].name;
+            named_order.push_back(i);
         }
     }
     std::string msg = "the loop " + path;
@@ -348,6 +445,11 @@ const sim::Distribution& service_of(const StageSpec& s, std::optional<std::size_
         }
     }
     return s.service;
+}
+
+std::string whose_orders(const Scenario& sc, const OrderClass& oc) {
+    return "orders from " + sc.stages[oc.source].name +
+           (oc.product ? " of product " + sc.products[*oc.product].name : std::string());
 }
 
 }  // namespace
@@ -376,6 +478,28 @@ std::vector<ChainMove> chain_moves(const Scenario& sc, const Routing& routing, c
         }
         out.push_back(m);
     }
+    return out;
+}
+
+detail::SolvedChain detail::solved_chain(const Scenario& sc, std::size_t k) {
+    check_scenario(sc);
+    const std::vector<OrderClass> classes = order_classes(sc);
+    const OrderClass& oc = classes.at(k);
+    const Routing routing(sc);
+    const Chain c = reachable_chain(sc, routing, oc);
+    if (auto trap = find_trap(sc, c, class_words(sc, oc))) throw std::move(*trap);
+    const std::size_t outcomes = 2 * sc.stages.size() + 2;
+    ChainSolution sol = solve_chain(c, outcomes, whose_orders(sc, oc), oc.source);
+    SolvedChain out;
+    out.states = c.states.size();
+    out.outcomes = outcomes;
+    for (std::size_t x = 0; x < c.states.size(); ++x) {
+        for (const Step& st : c.outs[x].steps) {
+            out.steps.push_back({x, st.absorbing ? st.to : *c.compact[st.to], st.absorbing, st.p});
+        }
+    }
+    out.visits = std::move(sol.visits);
+    out.absorbed = std::move(sol.absorbed);
     return out;
 }
 
@@ -420,52 +544,23 @@ QualityAnalysis analyse_quality(const Scenario& scenario) {
         const Chain c = reachable_chain(sc, routing, oc);
         if (auto trap = find_trap(sc, c, class_words(sc, oc))) throw std::move(*trap);
 
-        const auto m = static_cast<Eigen::Index>(c.states.size());
-        const auto a_count = static_cast<Eigen::Index>(2 * n + 2);
-        Eigen::MatrixXd q = Eigen::MatrixXd::Zero(m, m);
-        Eigen::MatrixXd r = Eigen::MatrixXd::Zero(m, a_count);
-        for (Eigen::Index x = 0; x < m; ++x) {
-            for (const Step& st : c.outs[static_cast<std::size_t>(x)].steps) {
-                if (st.absorbing) {
-                    r(x, static_cast<Eigen::Index>(st.to)) += st.p;
-                } else {
-                    q(x, static_cast<Eigen::Index>(*c.compact[st.to])) += st.p;
-                }
-            }
-        }
-        const std::string whose =
-            "orders from " + sc.stages[src].name +
-            (oc.product ? " of product " + sc.products[*oc.product].name : std::string());
-        const Eigen::FullPivLU<Eigen::MatrixXd> lu(Eigen::MatrixXd::Identity(m, m) - q);
-        if (!lu.isInvertible()) {
-            // No exact trap (checked above), so a loop's exit probability is below rounding.
-            throw QualitySolveError("I - Q is numerically singular (rank " +
-                                        std::to_string(lu.rank()) + " of " + std::to_string(m) +
-                                        ") for " + whose +
-                                        ": a loop's exit probability is too small to resolve",
-                                    src);
-        }
-        const Eigen::MatrixXd fundamental = lu.inverse();  // N = (I - Q)^-1
-        const Eigen::MatrixXd b = fundamental * r;         // B = N R
-        if (!fundamental.allFinite() || !b.allFinite()) {
-            throw QualitySolveError("the chain of " + whose + " has no finite solution", src);
-        }
+        const ChainSolution sol = solve_chain(c, 2 * n + 2, whose_orders(sc, oc), src);
+        const std::vector<double>& b = sol.absorbed;
         // Row 0 is the start state (source, good): breadth-first discovery starts there.
         for (std::size_t i = 0; i < n; ++i) {
             if (sc.stages[i].type != StageType::sink) continue;
-            const auto good = static_cast<Eigen::Index>(2 * i);
-            const double pg = b(0, good);
-            const double pd = b(0, good + 1);
+            const double pg = b[2 * i];
+            const double pd = b[2 * i + 1];
             qa.p_delivered_good += share * pg;
             qa.p_delivered_defective += share * pd;
             qa.visits[i] += share * (pg + pd);
         }
-        qa.p_cancelled += share * b(0, static_cast<Eigen::Index>(cancelled_index(n)));
-        qa.p_lost += share * b(0, static_cast<Eigen::Index>(lost_index(n)));
-        for (Eigen::Index x = 0; x < m; ++x) {
-            const double v = share * fundamental(0, x);
-            const StateOut& out = c.outs[static_cast<std::size_t>(x)];
-            const std::size_t stage = c.states[static_cast<std::size_t>(x)] / 2;
+        qa.p_cancelled += share * b[cancelled_index(n)];
+        qa.p_lost += share * b[lost_index(n)];
+        for (std::size_t x = 0; x < c.states.size(); ++x) {
+            const double v = share * sol.visits[x];
+            const StateOut& out = c.outs[x];
+            const std::size_t stage = c.states[x] / 2;
             const StageSpec& s = sc.stages[stage];
             qa.expected_scraps += v * out.scrap;
             qa.expected_reworks += v * out.rework;

@@ -132,7 +132,8 @@ public:
 /// with mean interarrival 0, a route to an unknown stage or product, a probability or share
 /// outside [0, 1], or a non-sink stage (or inspection outcome) with nowhere to go for a class
 /// that gets there; QualitySolveError (a std::runtime_error) when I - Q is numerically
-/// singular or N has no finite solution.
+/// singular (a pivot of zero, or expected visits past 1 / (m eps), where a dense full-pivoting
+/// LU would find a pivot below its threshold) or N has no finite solution.
 [[nodiscard]] QualityAnalysis analyse_quality(const Scenario& scenario);
 
 /// One move of an order out of a visit to a stage, by the per-visit rules analyse_quality()
@@ -153,4 +154,29 @@ struct ChainMove {
                                                  const OrderClass& oc, std::size_t stage,
                                                  bool defective);
 
+namespace detail {
+
+/// One positive-probability step of an order class's chain (for tests).
+struct ChainStep {
+    std::size_t from = 0;  ///< transient state (0: the source, good)
+    std::size_t to = 0;    ///< transient state, or absorbing outcome when `absorbing`
+    bool absorbing = false;
+    double p = 0.0;
+};
+
+/// The chain analyse_quality() solves for one order class, and its solution: expected visits
+/// per transient state (row 0 of N) and absorption probabilities per outcome (row 0 of N R).
+struct SolvedChain {
+    std::size_t states = 0;
+    std::size_t outcomes = 0;
+    std::vector<ChainStep> steps;
+    std::vector<double> visits;
+    std::vector<double> absorbed;
+};
+
+/// The chain of order class `k` (order_classes() order) of a scenario analyse_quality()
+/// accepts, solved as analyse_quality() solves it; throws what analyse_quality() throws.
+[[nodiscard]] SolvedChain solved_chain(const Scenario& scenario, std::size_t k);
+
+}  // namespace detail
 }  // namespace qosim::models

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -98,12 +100,30 @@ struct Reach {
 Reach reach_of(const Scenario& sc, std::optional<std::size_t> product) {
     Reach out{std::vector<bool>(sc.stages.size(), false),
               std::vector<bool>(sc.stages.size(), false)};
+    // A product without routes of its own anywhere takes its source's shared routes, so its
+    // classes reach what that source's plain orders reach: one search per (source, product
+    // with own routes), each merged once, keeps this linear in the products.
+    std::vector<bool> own(sc.products.size(), false);
+    for (const StageSpec& s : sc.stages) {
+        for (const Route& r : s.routes) {
+            if (r.product && *r.product < own.size()) own[*r.product] = true;
+        }
+    }
+    std::set<std::pair<std::size_t, std::optional<std::size_t>>> merged_any;
+    std::set<std::pair<std::size_t, std::optional<std::size_t>>> merged_matches;
     for (const OrderClass& c : order_classes(sc)) {
-        const auto r = reachable_by(sc, c);
+        const bool matches = c.product == product;
+        const std::optional<std::size_t> taken =
+            c.product && own[*c.product] ? c.product : std::nullopt;
+        const std::pair key{c.source, taken};
+        const bool new_any = merged_any.insert(key).second;
+        const bool new_matches = matches && merged_matches.insert(key).second;
+        if (!new_any && !new_matches) continue;
+        const auto r = reachable_by(sc, OrderClass{c.source, taken, c.share});
         for (std::size_t i = 0; i < r.size(); ++i) {
             if (!r[i]) continue;
             out.any[i] = true;
-            if (c.product == product) out.matches[i] = true;
+            if (matches) out.matches[i] = true;
         }
     }
     return out;
@@ -129,15 +149,12 @@ std::vector<bool> can_reach_sink(const Scenario& sc) {
     std::vector<bool> reached(n, false);
     std::vector<bool> all_exit(n, true);
     // One search per distinct product among the classes (none included).
-    std::vector<std::optional<std::size_t>> done;
+    std::map<std::optional<std::size_t>, std::size_t> done;  // product -> index in exits
     std::vector<std::vector<bool>> exits;
     for (const OrderClass& c : order_classes(sc)) {
-        std::size_t k = 0;
-        while (k < done.size() && done[k] != c.product) ++k;
-        if (k == done.size()) {
-            done.push_back(c.product);
-            exits.push_back(can_reach_sink_as(sc, c.product));
-        }
+        const auto [it, fresh] = done.emplace(c.product, exits.size());
+        if (fresh) exits.push_back(can_reach_sink_as(sc, c.product));
+        const std::size_t k = it->second;
         const auto r = reachable_by(sc, c);
         for (std::size_t i = 0; i < n; ++i) {
             if (!r[i]) continue;
@@ -178,18 +195,18 @@ std::vector<std::vector<std::size_t>> closed_loops_of(const Scenario& sc,
     for (std::size_t v = 0; v < sc.stages.size(); ++v) {
         if (reach.matches[v] || (!product && !reach.any[v])) concerned[component[v]] = true;
     }
+    // Each loop's members in file order, gathered in one pass; loops ordered by first member.
     std::vector<std::vector<std::size_t>> loops;
-    std::vector<bool> emitted(count, false);
-    for (std::size_t v = 0; v < n; ++v) {  // file order, so messages are stable
+    std::vector<std::size_t> loop_of(count, count);  // component -> index in loops
+    for (std::size_t v = 0; v < n; ++v) {            // file order, so messages are stable
         const auto c = component[v];
         if (g[v].is_scrap) continue;  // no out-edges, so never on a cycle
-        if (emitted[c] || has_exit[c] || !concerned[c] || !(size[c] > 1 || has_cycle[c])) continue;
-        emitted[c] = true;
-        std::vector<std::size_t> members;
-        for (std::size_t u = v; u < n; ++u) {
-            if (component[u] == c) members.push_back(u);
+        if (has_exit[c] || !concerned[c] || !(size[c] > 1 || has_cycle[c])) continue;
+        if (loop_of[c] == count) {
+            loop_of[c] = loops.size();
+            loops.emplace_back();
         }
-        loops.push_back(std::move(members));
+        loops[loop_of[c]].push_back(v);
     }
     return loops;
 }

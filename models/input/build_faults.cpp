@@ -1,6 +1,9 @@
 // Section builder for `faults:`: scheduled outages, surges and temporary probabilities, each
 // on a stage of a type it applies to, none overlapping another of its kind on that stage.
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "models/faults/fault_effects.hpp"
 #include "models/input/builder.hpp"
@@ -37,11 +40,15 @@ void ScenarioBuilder::read_faults() {
         }
     }
     // Two faults of one kind on one stage at once would end each other's effect early.
+    // Compared only within a (stage, kind) group: the earlier faults of the same group.
+    std::map<std::pair<std::size_t, FaultKind>, std::vector<std::size_t>> group;
     for (std::size_t k = 0; k < sc_.faults.size(); ++k) {
         const Fault& f = sc_.faults[k];
-        for (std::size_t j = 0; j < k; ++j) {
+        std::vector<std::size_t>& earlier = group[{f.stage, f.kind}];
+        earlier.push_back(k);
+        for (const std::size_t j : earlier) {
+            if (j == k) break;
             const Fault& g = sc_.faults[j];
-            if (g.stage != f.stage || g.kind != f.kind) continue;
             if (f.at < g.at + g.duration && g.at < f.at + f.duration) {
                 const Cursor at_c = at(Reader::item(faults, item_of[k]), "at");
                 r_.error(at_c.loc, at_c.path,

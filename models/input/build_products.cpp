@@ -41,10 +41,9 @@ void ScenarioBuilder::read_products(const Cursor& sc, const StageSpec& spec, Sta
                      "a product name must match [A-Za-z_][A-Za-z0-9_-]*, got `" + e.key + "`",
                      "use letters, digits, `_` and `-`, starting with a letter or `_`");
         }
-        const Product* twin = nullptr;
-        for (const Product& q : sc_.products) {
-            if (q.name == e.key) twin = &q;
-        }
+        const auto known = product_of_name_.find(e.key);
+        const Product* twin =
+            known == product_of_name_.end() ? nullptr : &sc_.products[known->second];
         if (twin != nullptr) {
             const std::string where =
                 twin->source == source ? "this source" : "source `" + names_[twin->source] + "`";
@@ -79,7 +78,10 @@ void ScenarioBuilder::read_products(const Cursor& sc, const StageSpec& spec, Sta
         } else {
             shares_ok = false;
         }
-        if (twin == nullptr) sc_.products.push_back(std::move(p));
+        if (twin == nullptr) {
+            product_of_name_.emplace(p.name, sc_.products.size());
+            sc_.products.push_back(std::move(p));
+        }
     }
     if (shares_ok && std::abs(sum - 1.0) > 1e-9) {
         const Cursor& where = overridden ? *overridden : products;
@@ -94,20 +96,19 @@ void ScenarioBuilder::read_products(const Cursor& sc, const StageSpec& spec, Sta
 std::optional<std::size_t> ScenarioBuilder::product_index(const SourceLoc& loc,
                                                           const std::string& path,
                                                           const std::string& name) {
-    std::vector<std::string> names;
-    for (std::size_t p = 0; p < sc_.products.size(); ++p) {
-        if (sc_.products[p].name == name) return p;
-        names.push_back(sc_.products[p].name);
-    }
-    if (names.empty()) {
+    if (const auto it = product_of_name_.find(name); it != product_of_name_.end())
+        return it->second;
+    if (sc_.products.empty()) {
         r_.error(
             loc, path, "there is no product `" + name + "`: no source has `products`",
             "define it under a source, e.g. products: {" + name + ": {share: 1}}, or remove this");
         return std::nullopt;
     }
-    const auto guess = did_you_mean(name, std::span<const std::string>(names));
+    std::vector<std::string> names;
+    for (const Product& p : sc_.products) names.push_back(p.name);
+    const auto guess = suggest(name, names);
     r_.error(loc, path, "there is no product `" + name + "`",
-             guess ? "did you mean `" + *guess + "`?" : "the products are: " + join_names(names));
+             guess ? "did you mean `" + *guess + "`?" : "the products are: " + listing(names));
     return std::nullopt;
 }
 

@@ -1,6 +1,5 @@
 // Section builder for `routes:`: each route read and resolved, then attached to its stage and
 // checked group by group (one route takes every unit; several split them by prob).
-#include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -60,6 +59,8 @@ void ScenarioBuilder::read_routes() {
     // counting their routes would only repeat that error.
     std::vector<std::size_t> unsettled;
     std::map<std::tuple<std::size_t, std::size_t, RouteWhen, std::size_t>, std::size_t> seen;
+    // (A stage named scrap is already an error: let its routes resolve to it.)
+    const bool scrap_stage = stage_index_quiet("scrap").has_value();
     for (std::size_t i = 0; i < routes.node->items.size(); ++i) {
         const Cursor rc = Reader::item(routes, i);
         if (!r_.check_map(rc)) continue;
@@ -92,8 +93,6 @@ void ScenarioBuilder::read_routes() {
             product_ok = item.product.has_value();
         }
         if (names_.empty() || !from_name) continue;
-        // (A stage named scrap is already an error: let its routes resolve to it.)
-        const bool scrap_stage = std::find(names_.begin(), names_.end(), "scrap") != names_.end();
         if (*from_name == "scrap" && !scrap_stage) {
             r_.error(from_c.loc, from_c.path,
                      "`scrap` is the built-in scrap target, and no route leaves it",
@@ -173,15 +172,17 @@ void ScenarioBuilder::read_routes() {
 
 void ScenarioBuilder::attach_routes(const std::vector<RouteItem>& items,
                                     const std::vector<std::size_t>& unsettled) {
+    // The routes out of each stage, in file order, and the stages not to count: one pass each.
+    std::vector<std::vector<const RouteItem*>> out_of(sc_.stages.size());
+    for (const auto& item : items) out_of[item.from].push_back(&item);
+    std::vector<bool> skip(sc_.stages.size(), false);
+    for (const std::size_t s : unsettled) skip[s] = true;
     for (std::size_t s = 0; s < sc_.stages.size(); ++s) {
         if (!types_known_[s]) continue;
         StageSpec& stage = sc_.stages[s];
-        std::vector<const RouteItem*> out;
-        for (const auto& item : items) {
-            if (item.from == s) out.push_back(&item);
-        }
+        const std::vector<const RouteItem*>& out = out_of[s];
         if (stage.type == StageType::sink) continue;
-        if (std::find(unsettled.begin(), unsettled.end(), s) != unsettled.end()) continue;
+        if (skip[s]) continue;
         if (out.empty()) {
             r_.error(stage.loc, stage_path(stage),
                      with_article(stage.type) + " needs at least one route out",
@@ -190,21 +191,23 @@ void ScenarioBuilder::attach_routes(const std::vector<RouteItem>& items,
         }
         // One route set per product with routes of its own here, and the shared routes:
         // each set is checked alone (a product with its own routes takes only those).
-        std::vector<std::optional<std::size_t>> sets;
+        struct RouteSet {
+            std::optional<std::size_t> product;
+            std::vector<const RouteItem*> groups[3];  // by RouteWhen: any, pass, fail
+        };
+        std::vector<RouteSet> sets;                 // in order of first appearance
+        std::map<std::size_t, std::size_t> set_of;  // product (or none) -> index in sets
         for (const RouteItem* item : out) {
-            if (std::find(sets.begin(), sets.end(), item->product) == sets.end()) {
-                sets.push_back(item->product);
-            }
+            const auto [it, fresh] =
+                set_of.emplace(item->product.value_or(sc_.products.size()), sets.size());
+            if (fresh) sets.push_back(RouteSet{item->product, {}});
+            sets[it->second].groups[static_cast<std::size_t>(item->when)].push_back(item);
         }
         const bool inspection = stage.type == StageType::inspection;
         std::map<std::pair<RouteWhen, std::size_t>, std::size_t> group_size;
-        for (const auto& product : sets) {
-            std::vector<const RouteItem*> groups[3];  // by RouteWhen: any, pass, fail
-            for (const RouteItem* item : out) {
-                if (item->product == product) {
-                    groups[static_cast<std::size_t>(item->when)].push_back(item);
-                }
-            }
+        for (const RouteSet& set : sets) {
+            const auto& groups = set.groups;
+            const auto& product = set.product;
             const std::string name = product ? sc_.products[*product].name : "";
             if (inspection) check_inspection_outcomes(stage, groups, name);
             for (const RouteWhen when : {RouteWhen::any, RouteWhen::pass, RouteWhen::fail}) {

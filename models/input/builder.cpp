@@ -65,18 +65,52 @@ int ScenarioBuilder::to_int(const Cursor& c, std::uint64_t v, int fallback) {
 
 std::optional<std::size_t> ScenarioBuilder::stage_index(const Cursor& c, const std::string& name,
                                                         std::vector<std::size_t>* unsettled) {
+    // names_[i] is the key of entry i of the stages map, whose index finds it in O(1).
+    if (stages_.node != nullptr && stages_.node->entries.size() == names_.size()) {
+        if (const RawEntry* e = stages_.node->find(name)) {
+            return static_cast<std::size_t>(e - stages_.node->entries.data());
+        }
+    } else {
+        for (std::size_t i = 0; i < names_.size(); ++i) {
+            if (names_[i] == name) return i;
+        }
+    }
+    const auto guess = suggest(name, names_);
+    if (guess && unsettled != nullptr) {
+        if (const auto i = stage_index_quiet(*guess)) unsettled->push_back(*i);
+    }
+    r_.error(c.loc, c.path, "there is no stage `" + name + "`",
+             guess ? "did you mean `" + *guess + "`?" : "the stages are: " + listing(names_));
+    return std::nullopt;
+}
+
+std::optional<std::size_t> ScenarioBuilder::stage_index_quiet(const std::string& name) const {
+    if (stages_.node != nullptr && stages_.node->entries.size() == names_.size()) {
+        if (const RawEntry* e = stages_.node->find(name)) {
+            return static_cast<std::size_t>(e - stages_.node->entries.data());
+        }
+        return std::nullopt;
+    }
     for (std::size_t i = 0; i < names_.size(); ++i) {
         if (names_[i] == name) return i;
     }
-    const auto guess = did_you_mean(name, std::span<const std::string>(names_));
-    if (guess && unsettled != nullptr) {
-        for (std::size_t i = 0; i < names_.size(); ++i) {
-            if (names_[i] == *guess) unsettled->push_back(i);
-        }
-    }
-    r_.error(c.loc, c.path, "there is no stage `" + name + "`",
-             guess ? "did you mean `" + *guess + "`?" : "the stages are: " + join_names(names_));
     return std::nullopt;
+}
+
+std::optional<std::string> ScenarioBuilder::suggest(const std::string& name,
+                                                    const std::vector<std::string>& names) {
+    // Each unknown name is compared with every candidate: bound the total, so that a file
+    // with thousands of misspelt names among thousands of stages still loads in moments.
+    if (suggestion_budget_ < names.size()) return std::nullopt;
+    suggestion_budget_ -= names.size();
+    return did_you_mean(name, std::span<const std::string>(names));
+}
+
+std::string listing(const std::vector<std::string>& names) {
+    constexpr std::size_t kListed = 20;
+    if (names.size() <= kListed) return join_names(names);
+    const std::vector<std::string> head(names.begin(), names.begin() + kListed);
+    return join_names(head) + " ... (" + std::to_string(names.size()) + " in all)";
 }
 
 }  // namespace qosim::models::detail

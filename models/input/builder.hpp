@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,10 @@ bool is_valid_stage_name(const std::string& s);
 
 /// "a station", "an inspection": stage types in running text.
 std::string with_article(StageType t);
+
+/// join_names() of at most the first 20 names, then "... (N in all)": a hint stays short
+/// however many stages or products there are.
+std::string listing(const std::vector<std::string>& names);
 
 /// Reads a raw tree into a Scenario, one section at a time, collecting every problem. The
 /// sections share what earlier ones found (stage names and types, products, metric uses);
@@ -105,6 +110,11 @@ private:
     }
     std::optional<std::size_t> stage_index(const Cursor& c, const std::string& name,
                                            std::vector<std::size_t>* unsettled);
+    /// The stage called `name`, or none (no message).
+    std::optional<std::size_t> stage_index_quiet(const std::string& name) const;
+    /// did_you_mean() over user-given names while the suggestion budget lasts.
+    std::optional<std::string> suggest(const std::string& name,
+                                       const std::vector<std::string>& names);
 
     // build_run.cpp
     void read_warmup(const Cursor& run, double horizon);
@@ -156,7 +166,12 @@ private:
     Cursor stages_;
     Scenario sc_;
     std::vector<std::string> names_;  ///< every key under stages, in file order
-    std::vector<bool> types_known_;   ///< per stage: its type was read
+    /// Product name -> index into sc_.products (names are unique across the scenario).
+    std::unordered_map<std::string, std::size_t> product_of_name_;
+    /// Candidate names "did you mean" may still compare with (suggest()): about a second of
+    /// work in all; past it an unknown name gets the plain hint.
+    std::size_t suggestion_budget_ = 4'000'000;
+    std::vector<bool> types_known_;  ///< per stage: its type was read
     bool last_type_known_ = false;
     bool graph_checkable_ = true;  ///< stages and routes sound enough for graph checks
     bool survey_written_ = false;  ///< some sink has a `survey` key (valid or not)

@@ -208,8 +208,7 @@ void apply_value(RawNode& root, const std::string& path, RawNode value, const So
             }
             RawNode fresh;
             fresh.loc = where;
-            node->entries.push_back(RawEntry{seg, where, std::move(fresh)});
-            entry = &node->entries.back();
+            entry = &node->add(RawEntry{seg, where, std::move(fresh)});
         }
         if (last) {
             entry->key_loc = where;

@@ -2,8 +2,10 @@
 #include "models/scenario/raw_tree.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <unordered_set>
+#include <utility>
 
 #include <yaml-cpp/yaml.h>
 
@@ -144,8 +146,7 @@ RawNode convert(const YAML::Node& node, const SourceLoc& loc, const std::string&
             }
             const SourceLoc value_loc =
                 it->second.IsNull() ? key_loc : where.at(it->second.Mark(), key_loc);
-            out.entries.push_back(
-                {key, key_loc, convert(it->second, value_loc, join(path, key), walk)});
+            out.add({key, key_loc, convert(it->second, value_loc, join(path, key), walk)});
         }
         break;
     case YAML::NodeType::Null:
@@ -175,7 +176,23 @@ std::optional<SourceLoc> indentation_tab(const std::string& text, const std::str
 
 }  // namespace
 
+namespace {
+
+// Maps up to this many entries are scanned; larger ones keep a hash index.
+constexpr std::size_t kScanLimit = 8;
+
+std::size_t key_hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
+}  // namespace
+
 const RawEntry* RawNode::find(std::string_view key) const {
+    if (key_index.size() == entries.size() && key_index.size() > 0) {
+        const auto [lo, hi] = key_index.get()->equal_range(key_hash(key));
+        for (auto it = lo; it != hi; ++it) {
+            if (entries[it->second].key == key) return &entries[it->second];
+        }
+        return nullptr;
+    }
     for (const auto& e : entries) {
         if (e.key == key) return &e;
     }
@@ -183,10 +200,23 @@ const RawEntry* RawNode::find(std::string_view key) const {
 }
 
 RawEntry* RawNode::find(std::string_view key) {
-    for (auto& e : entries) {
-        if (e.key == key) return &e;
+    return const_cast<RawEntry*>(std::as_const(*this).find(key));
+}
+
+RawEntry& RawNode::add(RawEntry entry) {
+    entries.push_back(std::move(entry));
+    if (entries.size() > kScanLimit) {
+        const bool rebuild = key_index.size() + 1 != entries.size();  // first time past 8
+        KeyIndex::Map& index = key_index.edit(rebuild);
+        if (rebuild) {
+            index.reserve(entries.size());
+            for (std::size_t i = 0; i + 1 < entries.size(); ++i) {
+                index.emplace(key_hash(entries[i].key), i);
+            }
+        }
+        index.emplace(key_hash(entries.back().key), entries.size() - 1);
     }
-    return nullptr;
+    return entries.back();
 }
 
 std::string RawNode::describe() const {

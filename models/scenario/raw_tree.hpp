@@ -1,9 +1,12 @@
 // The raw scenario tree: YAML parsed into plain nodes that remember their file:line:column.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "models/scenario/diagnostics.hpp"
@@ -12,9 +15,39 @@ namespace qosim::models::detail {
 
 struct RawEntry;
 
+/// Hash of a key -> its positions in a map's entries. Held by pointer, so a node that is not
+/// a large map pays one pointer for it; copies are deep (a RawNode is a value).
+class KeyIndex {
+public:
+    using Map = std::unordered_multimap<std::size_t, std::size_t>;
+
+    KeyIndex() = default;
+    KeyIndex(const KeyIndex& other)
+        : map_(other.map_ ? std::make_unique<Map>(*other.map_) : nullptr) {}
+    KeyIndex& operator=(const KeyIndex& other) {
+        if (this != &other) map_ = other.map_ ? std::make_unique<Map>(*other.map_) : nullptr;
+        return *this;
+    }
+    KeyIndex(KeyIndex&&) noexcept = default;
+    KeyIndex& operator=(KeyIndex&&) noexcept = default;
+    ~KeyIndex() = default;
+
+    [[nodiscard]] std::size_t size() const { return map_ ? map_->size() : 0; }
+    [[nodiscard]] const Map* get() const { return map_.get(); }
+    /// The map, made empty (and created) first when `reset`.
+    Map& edit(bool reset) {
+        if (!map_ || reset) map_ = std::make_unique<Map>();
+        return *map_;
+    }
+
+private:
+    std::unique_ptr<Map> map_;
+};
+
 /// One YAML node, before validation. Maps keep file order (and never hold a key twice:
 /// duplicates are reported and dropped while parsing). `loc` is where the value starts, or
-/// the override that supplied it.
+/// the override that supplied it. A map's entries only grow, through add(), which keeps a
+/// hash index of the keys so that find() costs O(1) however many keys a map has.
 struct RawNode {
     enum class Kind { null, scalar, map, list };
 
@@ -33,8 +66,15 @@ struct RawNode {
     [[nodiscard]] const RawEntry* find(std::string_view key) const;
     [[nodiscard]] RawEntry* find(std::string_view key);
 
+    /// Appends a map entry whose key is not there yet (find() it first) and indexes it.
+    RawEntry& add(RawEntry entry);
+
     /// How the value reads in a message: "`two`", "a map", "a list", "nothing".
     [[nodiscard]] std::string describe() const;
+
+    /// Hash of a key -> its positions in `entries`, for maps of more than a few entries
+    /// (kept by add(); find() falls back to a scan when it does not cover every entry).
+    KeyIndex key_index;
 };
 
 /// One `key: value` pair of a map.

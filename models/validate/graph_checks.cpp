@@ -3,8 +3,8 @@
 // reach a sink.
 #include "models/validate/graph_checks.hpp"
 
-#include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -48,14 +48,26 @@ void GraphChecks::run() {
         }
     }
     // Loops of the routes without `product` first, then those only a product takes.
-    std::vector<std::vector<std::size_t>> loops;
+    std::set<std::vector<std::size_t>> loops;
     std::vector<bool> in_loop(sc_.stages.size(), false);
+    // Products without routes of their own take their source's shared routes: every such
+    // product of one source finds the same loops as the first, so only the first is searched.
+    std::vector<bool> own_routes(sc_.products.size(), false);
+    for (const StageSpec& s : sc_.stages) {
+        for (const Route& r : s.routes) {
+            if (r.product && *r.product < own_routes.size()) own_routes[*r.product] = true;
+        }
+    }
+    std::set<std::size_t> plain_searched;  // sources one of whose plain products was searched
     for (std::size_t k = 0; k <= sc_.products.size(); ++k) {
         const std::optional<std::size_t> product =
             k == 0 ? std::nullopt : std::optional<std::size_t>(k - 1);
+        if (product && !own_routes[*product] &&
+            !plain_searched.insert(sc_.products[*product].source).second) {
+            continue;
+        }
         for (const auto& loop : closed_loops_of(sc_, product)) {
-            if (std::find(loops.begin(), loops.end(), loop) != loops.end()) continue;
-            loops.push_back(loop);
+            if (!loops.insert(loop).second) continue;
             report_loop(loop, product);
             for (const auto i : loop) in_loop[i] = true;
         }
@@ -114,7 +126,7 @@ void GraphChecks::report_loop(const std::vector<std::size_t>& loop,
 bool GraphChecks::check_class_routes() {
     if (!has_product_routes(sc_)) return true;
     bool ok = true;
-    std::vector<std::pair<std::size_t, std::optional<std::size_t>>> reported;
+    std::set<std::pair<std::size_t, std::optional<std::size_t>>> reported;
     for (const OrderClass& c : order_classes(sc_)) {
         const auto reach = reachable_by(sc_, c);
         for (std::size_t i = 0; i < sc_.stages.size(); ++i) {
@@ -122,8 +134,7 @@ bool GraphChecks::check_class_routes() {
             if (!reach[i] || s.type == StageType::sink) continue;
             if (!routes_taken(s, c.product).empty()) continue;
             const std::pair key{i, c.product};
-            if (std::find(reported.begin(), reported.end(), key) != reported.end()) continue;
-            reported.push_back(key);
+            if (!reported.insert(key).second) continue;
             ok = false;
             if (c.product) {
                 const std::string& p = sc_.products[*c.product].name;

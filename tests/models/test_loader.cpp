@@ -668,3 +668,55 @@ routes:
     REQUIRE(sc.run.precision);
     CHECK(sc.run.precision->max_replications == Precision{}.max_replications);
 }
+
+TEST_CASE("a large scenario: names found through the map index, long name lists cut short",
+          "[loader]") {
+    // 300 stations: every map past eight entries is looked up by hash (RawNode::add).
+    const std::size_t n = 300;
+    std::string stages = "stages:\n  src: {type: source, interarrival: 1}\n";
+    std::string routes = "routes:\n  - {from: src, to: st0}\n";
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string name = "st" + std::to_string(i);
+        stages += "  " + name + ": {type: station, service: 0.001}\n";
+        const std::string next = i + 1 < n ? "st" + std::to_string(i + 1) : std::string("out");
+        routes += "  - {from: " + name + ", to: " + next + "}\n";
+    }
+    stages += "  out: {type: sink}\n";
+    const std::string head = "run: {horizon: 5}\n";
+    const Scenario sc =
+        load_scenario_text(head + stages + routes, "big.yaml", {"stages.st250.servers=3"});
+    REQUIRE(sc.stages.size() == n + 2);
+    for (std::size_t i = 0; i + 1 < sc.stages.size(); ++i) {
+        REQUIRE(sc.stages[i].routes.size() == 1);
+        CHECK(sc.stages[i].routes[0].to == i + 1);
+    }
+    CHECK(stage(sc, "st250").servers == 3);
+    CHECK(stage(sc, "st249").servers == 1);
+
+    // A repeated key far into a big map is caught and placed at its line.
+    try {
+        (void)load_scenario_text(head + stages + "  st7: {type: sink}\n" + routes, "big.yaml");
+        FAIL("expected ScenarioError");
+    } catch (const ScenarioError& e) {
+        REQUIRE(e.diagnostics().size() == 1);
+        CHECK(e.diagnostics()[0].loc.line == static_cast<int>(n) + 5);  // after the sink
+        CHECK(e.diagnostics()[0].message == "duplicate key `st7` (first given at line 11)");
+    }
+
+    // An unknown name with no near miss lists the first 20 stages and the count.
+    try {
+        (void)load_scenario_text(head + stages + routes + "  - {from: out, to: zzzzzzzzzz}\n",
+                                 "big.yaml");
+        FAIL("expected ScenarioError");
+    } catch (const ScenarioError& e) {
+        bool found = false;
+        for (const Diagnostic& d : e.diagnostics()) {
+            if (d.message != "there is no stage `zzzzzzzzzz`") continue;
+            found = true;
+            CHECK(d.hint.rfind("the stages are: src, st0, st1, ", 0) == 0);
+            CHECK(d.hint.find(", st18 ... (302 in all)") != std::string::npos);
+            CHECK(d.hint.find("st19") == std::string::npos);
+        }
+        CHECK(found);
+    }
+}
