@@ -36,7 +36,8 @@ TEST_CASE("--reps, --seed and --horizon are reported as the options typed", "[cl
     const std::string o = " --out " + quoted(tmp / "res");
     const auto reps = run_cli("run " + data("mm1.yaml") + o + " --reps 0");
     CHECK(reps.code == 2);
-    CHECK(reps.err.find("--reps 0: run.replications: must be in [1, 1000000], got 0") != std::string::npos);
+    CHECK(reps.err.find("--reps 0: run.replications: must be in [1, 1000000], got 0") !=
+          std::string::npos);
     CHECK(reps.err.find("--set") == std::string::npos);
 
     const auto seed = run_cli("run " + data("mm1.yaml") + o + " --seed -3 --horizon 0");
