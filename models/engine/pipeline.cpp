@@ -530,13 +530,11 @@ void Pipeline::conclude(OrderId id, bool error, std::uint32_t sink) {
 // --- statistics -------------------------------------------------------------------------------
 
 // Per delivered, late and on-time order; undefined (NaN, an empty cell) without such orders.
-void Pipeline::attribute_stage_time(std::uint32_t i, StageResult& out) const {
+void Pipeline::attribute_stage_time(std::uint32_t i, double late_total, StageResult& out) const {
     constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
     const StageTime& t = stage_time_[i];
     const auto late = static_cast<double>(late_);
     const auto on_time = static_cast<double>(delivered_ - late_);
-    double late_total = 0.0;
-    for (const StageTime& u : stage_time_) late_total += u.late;
     out.time_mean =
         delivered_ ? (t.late + t.on_time) / static_cast<double>(delivered_) : kUndefined;
     out.time_mean_late = late_ ? t.late / late : kUndefined;
@@ -625,11 +623,13 @@ ReplicationResult Pipeline::collect() {
 
     double shared_cost = 0.0;  // idle and repair cost, shared among products by busy time
     r.stages.resize(refs_.size() - 1);
+    double late_total = 0.0;  // all late orders' time, over every stage
+    for (const StageTime& u : stage_time_) late_total += u.late;
     for (std::uint32_t i = 0; i < refs_.size() - 1; ++i) {
         const StageRef ref = refs_[i];
         const StageStats& s = stats_of(i);
         StageResult& out = r.stages[i];
-        attribute_stage_time(i, out);
+        attribute_stage_time(i, late_total, out);
         out.arrivals = static_cast<double>(s.arrivals);
         // A sink's deliveries leave the system there: its departures are its arrivals.
         out.departures = static_cast<double>(ref.kind == Kind::sink ? s.arrivals : s.departures);

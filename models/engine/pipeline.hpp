@@ -129,7 +129,8 @@ private:
     }
     /// A delivered order's time per stage goes into the stage sums of late or on-time orders.
     void attribute_time(OrderId id, bool late);
-    void attribute_stage_time(std::uint32_t stage, StageResult& out) const;
+    /// `late_total`: the late orders' time summed over every stage.
+    void attribute_stage_time(std::uint32_t stage, double late_total, StageResult& out) const;
     ClassStats* class_of(OrderId id) {  ///< null for orders without a product
         const std::uint32_t cls = orders_[id].cls;
         return cls < classes_.size() ? &classes_[cls] : nullptr;
