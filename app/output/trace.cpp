@@ -110,6 +110,8 @@ TraceParts::TraceParts(std::filesystem::path target, const models::Scenario& sce
                                             : scenario.run.replications;
     for (int r = 0; r < most; ++r)
         signal_paths_.push_back(part_path(static_cast<std::size_t>(r)).string());
+    signal_paths_.push_back(temp_path().string());  // a signal during commit()
+    remove_leftovers();
     interrupted_parts = &signal_paths_;
     previous_int_ = std::signal(SIGINT, remove_parts_on_signal);
     previous_term_ = std::signal(SIGTERM, remove_parts_on_signal);
@@ -120,6 +122,29 @@ TraceParts::~TraceParts() {
     std::signal(SIGTERM, previous_term_);
     interrupted_parts = nullptr;
     remove_parts();
+}
+
+std::filesystem::path TraceParts::temp_path() const {
+    return target_.parent_path() / cat({".", target_.filename().string(), ".tmp"});
+}
+
+void TraceParts::remove_leftovers() noexcept {
+    // The parts and temp file of an earlier run of this trace that was killed (SIGKILL cannot
+    // be caught): ".FILE.rep<N>.part" and ".FILE.tmp".
+    namespace fs = std::filesystem;
+    const std::string prefix = cat({".", target_.filename().string(), ".rep"});
+    std::error_code ec;
+    const fs::path dir = target_.parent_path().empty() ? fs::path(".") : target_.parent_path();
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.starts_with(prefix) && name.ends_with(".part") &&
+            name.find_first_not_of("0123456789", prefix.size()) == name.size() - 5 &&
+            name.size() > prefix.size() + 5) {
+            std::error_code ignored;
+            fs::remove(entry.path(), ignored);
+        }
+    }
+    fs::remove(temp_path(), ec);
 }
 
 std::filesystem::path TraceParts::part_path(std::size_t replication) const {
@@ -156,7 +181,7 @@ void TraceParts::remove_parts() noexcept {
 
 void TraceParts::commit(std::size_t kept) {
     namespace fs = std::filesystem;
-    const fs::path tmp = target_.parent_path() / cat({".", target_.filename().string(), ".tmp"});
+    const fs::path tmp = temp_path();
     try {
         for (std::size_t i = 0; i < kept; ++i) {
             if (!selection_.includes(i)) continue;

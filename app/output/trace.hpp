@@ -36,7 +36,9 @@ struct TraceSelection {
 /// (".FILE.rep<N>.part"), so workers never share a stream; commit() concatenates the parts of
 /// the replications kept, in replication order, under one header into FILE atomically (temp
 /// file + rename). Every part (and the temp file) is removed by commit() and, if commit() was
-/// never reached (a replication failed), by the destructor: a failed run leaves nothing.
+/// never reached (a replication failed), by the destructor or by the SIGINT/SIGTERM handler:
+/// a failed run leaves nothing. The parts and temp file a killed run (SIGKILL) left behind are
+/// removed by the next TraceParts of the same FILE.
 /// open() may be called concurrently from worker threads; commit() from one thread after
 /// every sink has been destroyed.
 class TraceParts {
@@ -64,8 +66,12 @@ public:
     /// The part file of `replication`.
     [[nodiscard]] std::filesystem::path part_path(std::size_t replication) const;
 
+    /// The temp file commit() writes before renaming it to FILE.
+    [[nodiscard]] std::filesystem::path temp_path() const;
+
 private:
     friend class TraceFileSink;
+    void remove_leftovers() noexcept;
     void report_error(std::size_t replication);
     void remove_parts() noexcept;
 
