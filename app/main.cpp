@@ -2,13 +2,16 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <new>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "app/cli/cli_messages.hpp"
 #include "app/cli/commands.hpp"
+#include "app/output/output_set.hpp"
 #include "models/run/replication.hpp"
 #include "models/scenario/diagnostics.hpp"
 
@@ -35,8 +38,26 @@ int main(int argc, char** argv) {
     } catch (const qosim::models::RunLimitError& e) {
         std::cerr << "qosim: run stopped: " << e.what() << '\n';
         return kExitError;
+    } catch (const WriteError& e) {
+        std::cerr << "qosim: " << e.what() << '\n' << write_error_advice(e.error());
+        return kExitError;
     } catch (const std::filesystem::filesystem_error& e) {
-        std::cerr << "qosim: cannot write the results: " << e.what() << '\n';
+        std::cerr << "qosim: " << e.what() << '\n' << write_error_advice(e.code().value());
+        return kExitError;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "qosim: out of memory: the machine (or a ulimit) refused more memory; "
+                     "use fewer --jobs, fewer replications or a shorter --trace, or run on a "
+                     "machine with more memory. The output directory is unchanged\n";
+        return kExitError;
+    } catch (const std::system_error& e) {
+        if (e.code() == std::errc::resource_unavailable_try_again) {
+            std::cerr
+                << "qosim: cannot start a worker thread (" << e.what()
+                << "): the system's thread or process limit is reached; use a smaller "
+                   "--jobs or raise the limit (ulimit -u). The output directory is unchanged\n";
+            return kExitError;
+        }
+        std::cerr << "qosim: internal error: " << e.what() << '\n';
         return kExitError;
     } catch (const std::exception& e) {
         std::cerr << "qosim: internal error: " << e.what() << '\n';

@@ -1,6 +1,8 @@
 // The command line: CLI11 declaration of the subcommands and the execution of run, check, graph.
 #include "app/cli/commands.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -14,7 +16,6 @@
 #include "app/cli/whatif_commands.hpp"
 #include "app/output/console.hpp"
 #include "app/output/csv.hpp"
-#include "app/output/output_lock.hpp"
 #include "app/output/render_dot.hpp"
 #include "app/output/results_notes.hpp"
 #include "app/output/summary.hpp"
@@ -71,6 +72,59 @@ void check_out_dir(const std::filesystem::path& dir) {
     if (!fs::is_directory(probe, ec) || ::access(probe.c_str(), W_OK) != 0) {
         throw UsageError(cat({"--out ", dir.string(), ": cannot create or write it (",
                               probe.string(), " is not a writable directory)"}));
+    }
+}
+
+OutputSet open_output_set(const std::filesystem::path& dir) {
+    try {
+        return OutputSet(dir);
+    } catch (const OutputLockedError& e) {
+        throw UsageError(e.what());
+    }
+}
+
+namespace {
+
+/// True when `a` and `b` name one existing file.
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
+    std::error_code ec;
+    return std::filesystem::equivalent(a, b, ec) && !ec;
+}
+
+/// The files `qosim run` may write into its --out directory.
+constexpr std::array<const char*, 10> kRunOutputNames = {
+    "runs.csv",          "stages.csv",        "classes.csv",  "timeseries.csv", "summary.csv",
+    "stage_summary.csv", "class_summary.csv", "run_info.csv", "report.html",    kManifestName};
+
+/// Refuses a --trace FILE that is the scenario or one of the run's own output files.
+void refuse_trace_onto(const std::filesystem::path& trace, const std::filesystem::path& scenario,
+                       const std::filesystem::path& out_dir) {
+    if (same_file(trace, scenario)) {
+        throw UsageError(
+            cat({"--trace ", trace.string(), ": is the scenario file ", scenario.string(),
+                 "; qosim never writes over its input, so "
+                 "give the trace another name (e.g. trace.csv)"}));
+    }
+    const std::string name = trace.filename().string();
+    if (same_file(trace.parent_path().empty() ? "." : trace.parent_path(), out_dir) &&
+        std::any_of(kRunOutputNames.begin(), kRunOutputNames.end(),
+                    [&](const char* n) { return name == n; })) {
+        throw UsageError(cat({"--trace ", trace.string(), ": is one of the run's own results in ",
+                              out_dir.string(), "; give the trace another name (e.g. trace.csv)"}));
+    }
+}
+
+}  // namespace
+
+void refuse_overwriting_input(const std::filesystem::path& input, const std::filesystem::path& dir,
+                              std::span<const char* const> names) {
+    for (const char* name : names) {
+        if (same_file(dir / name, input)) {
+            throw UsageError(cat({"--out ", dir.string(), ": would write ", name,
+                                  " over the input ", input.string(),
+                                  "; qosim never writes over what it reads, so "
+                                  "choose another --out"}));
+        }
     }
 }
 
@@ -178,13 +232,11 @@ int run_command(const RunOptions& opt) {
     }
     const std::filesystem::path out_dir = default_out_dir(opt);
     check_out_dir(out_dir);
-    // Held until the results are written: a second run into the same --out refuses (exit 2).
-    std::optional<OutputLock> lock;
-    try {
-        lock.emplace(out_dir);
-    } catch (const OutputLockedError& e) {
-        throw UsageError(e.what());
-    }
+    refuse_overwriting_input(opt.scenario, out_dir, kRunOutputNames);
+    if (opt.trace) refuse_trace_onto(*opt.trace, opt.scenario, out_dir);
+    // Holds the directory's lock until the results are published: a second run into the same
+    // --out refuses (exit 2).
+    OutputSet output = open_output_set(out_dir);
     const bool show_progress = !opt.quiet && ::isatty(::fileno(stderr)) == 1;
 
     RunOutcome outcome;
@@ -239,7 +291,7 @@ int run_command(const RunOptions& opt) {
     if (trace) trace->commit(results.size());
 
     const Summary summary = summarize(scenario, results);
-    const auto files = write_run_outputs(out_dir, scenario, results, summary, outcome);
+    const auto files = write_run_outputs(output, scenario, results, summary, outcome);
 
     std::cout << render_run_report(scenario, summary, files, outcome) << std::flush;
     for (const std::string& w : run_warnings(scenario, summary, results))
@@ -290,6 +342,12 @@ int graph_command(const GraphOptions& opt) {
                                   "with Graphviz)"}));
         }
         check_output_file(*opt.output);
+        if (same_file(*opt.output, opt.scenario)) {
+            throw UsageError(cat({"-o ", *opt.output,
+                                  ": is the scenario file; qosim never "
+                                  "writes over its input, so give the picture another name "
+                                  "(e.g. line.svg)"}));
+        }
         if (!format.empty() && !find_on_path("dot")) {
             throw UsageError(cat({"-o ", *opt.output,
                                   ": rendering needs Graphviz `dot`, which is not on PATH "

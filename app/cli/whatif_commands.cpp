@@ -2,6 +2,7 @@
 #include "app/cli/whatif_commands.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -33,6 +34,16 @@
 namespace qosim::app::detail {
 
 namespace fs = std::filesystem;
+
+/// The files `qosim sweep` may write into its --out directory.
+constexpr std::array<const char*, 7> kSweepOutputNames = {
+    "sweep.csv",     "sweep_summary.csv", "run_info.csv", "report.html",
+    "sweep.journal", "scenario.yaml",     kManifestName};
+
+/// The files `qosim compare` may write into its --out directory.
+constexpr std::array<const char*, 6> kCompareOutputNames = {"compare.csv",   "compare_runs.csv",
+                                                            "selection.csv", "run_info.csv",
+                                                            "report.html",   kManifestName};
 
 namespace {
 
@@ -159,11 +170,12 @@ std::vector<Task> plan_tasks(std::size_t points, std::size_t reps,
     return tasks;
 }
 
-/// Writes sweep.csv, sweep_summary.csv and run_info.csv into `dir` from the rows of every
+/// Publishes sweep.csv, sweep_summary.csv, run_info.csv and report.html (plus whatever
+/// `output` already keeps) from the rows of every
 /// task (as collect_outcome leaves them: sorted, the lowest failure per point, no rows of a
 /// failed point): the one place a sweep's final files are made, for a plain run, a resume
 /// and a merge alike, so they are byte-identical.
-std::vector<fs::path> write_sweep_outputs(const fs::path& dir, const models::Scenario& base,
+std::vector<fs::path> write_sweep_outputs(OutputSet& output, const models::Scenario& base,
                                           const models::SweepDesign& design,
                                           const WhatIfOutcome& all, const std::string& objective,
                                           std::vector<PointSummary>& summaries) {
@@ -183,14 +195,11 @@ std::vector<fs::path> write_sweep_outputs(const fs::path& dir, const models::Sce
     extra.text("failed_points").count(static_cast<double>(failures.size())).end_row();
     info += extra.str();
 
-    fs::create_directories(dir);
-    const std::vector<fs::path> files = {dir / "sweep.csv", dir / "sweep_summary.csv",
-                                         dir / "run_info.csv", dir / "report.html"};
-    write_file_atomic(files[0], sweep_csv(base, design, rows));
-    write_file_atomic(files[1], sweep_summary_csv(base, design, summaries));
-    write_file_atomic(files[2], info);
-    write_file_atomic(files[3], sweep_report_html(base, design, summaries));
-    return files;
+    output.add("sweep.csv", sweep_csv(base, design, rows));
+    output.add("sweep_summary.csv", sweep_summary_csv(base, design, summaries));
+    output.add("run_info.csv", info);
+    output.add("report.html", sweep_report_html(base, design, summaries));
+    return output.publish();
 }
 
 /// The console's account of a finished sweep.
@@ -324,6 +333,11 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
     const fs::path dir =
         opt.out ? fs::path(*opt.out) : fs::path("out") / fs::path(opt.scenario).stem();
     check_out_dir(dir);
+    refuse_overwriting_input(opt.scenario, dir, kSweepOutputNames);
+    // The lock is held from here: two sweeps into one --out would mix their journals.
+    OutputSet output = open_output_set(dir);
+    output.keep("scenario.yaml");
+    output.keep("sweep.journal");
 
     base.overrides = overrides;  // run_info.csv: the same for a plain, resumed or merged sweep
     Manifest manifest;
@@ -449,8 +463,9 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
             .end_row();
         extra.text("shard_tasks").count(static_cast<double>(planned.size())).end_row();
         extra.text("objective").text(opt.objective).end_row();
-        write_file_atomic(dir / "sweep.csv", sweep_csv(base, *design, all.rows));
-        write_file_atomic(dir / "run_info.csv", info + extra.str());
+        output.add("sweep.csv", sweep_csv(base, *design, all.rows));
+        output.add("run_info.csv", info + extra.str());
+        (void)output.publish();
         std::cout << "shard " << shard->index << "/" << shard->count << ": " << planned.size()
                   << " tasks of " << n_points * reps << " finished in " << dir.string() << " ("
                   << ran << " run now, " << fixed(seconds, 1)
@@ -460,7 +475,7 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
     }
 
     std::vector<PointSummary> summaries;
-    const auto files = write_sweep_outputs(dir, base, *design, all, opt.objective, summaries);
+    const auto files = write_sweep_outputs(output, base, *design, all, opt.objective, summaries);
     print_sweep_report(base, *design, summaries, reps, opt.objective, files, seconds, ran);
     return all.failures.empty() ? kExitOk : kExitError;
 }
@@ -470,6 +485,14 @@ int sweep_coordinator(const SweepOptions& opt, const models::ScenarioFile& file,
 int merge_command(const MergeOptions& opt) {
     if (opt.dirs.empty()) throw UsageError("merge: give the shard directories to join");
     check_out_dir(opt.out);
+    for (const auto& d : opt.dirs) {
+        std::error_code ec;
+        if (fs::equivalent(d, opt.out, ec) && !ec)
+            throw UsageError(cat({"merge: --out ", opt.out, " is the shard directory ", d,
+                                  "; merging would write over a shard it reads, so choose "
+                                  "another --out"}));
+    }
+    OutputSet output = open_output_set(opt.out);
     struct ShardDir {
         fs::path dir;
         JournalContents journal;
@@ -492,7 +515,13 @@ int merge_command(const MergeOptions& opt) {
             throw UsageError(cat({"merge: shard ", std::to_string(s.journal.manifest.shard->index),
                                   "/", std::to_string(s.journal.manifest.shard->count), " in ", d,
                                   " has not finished; run it again with --resume"}));
-        s.reps = static_cast<std::size_t>(std::stoull(*reps));
+        std::size_t n = 0;
+        const auto [end, ec] = std::from_chars(reps->data(), reps->data() + reps->size(), n);
+        if (ec != std::errc{} || end != reps->data() + reps->size() || n == 0)
+            throw UsageError(cat({"merge: ", (dir / "run_info.csv").string(),
+                                  ": `replications` is not a whole number (", *reps,
+                                  "); the shard directory is damaged, so run the shard again"}));
+        s.reps = n;
         shards.push_back(std::move(s));
     }
     const Manifest& first = shards.front().journal.manifest;
@@ -566,7 +595,7 @@ int merge_command(const MergeOptions& opt) {
                 cat({"merge: ", s.dir.string(), " was run with another --objective than ",
                      shards.front().dir.string(), " (", objective, ")"}));
     std::vector<PointSummary> summaries;
-    const auto files = write_sweep_outputs(opt.out, base, *design, all, objective, summaries);
+    const auto files = write_sweep_outputs(output, base, *design, all, objective, summaries);
     if (!opt.quiet) print_sweep_report(base, *design, summaries, reps, objective, files, 0.0, 0);
     return all.failures.empty() ? kExitOk : kExitError;
 }
@@ -745,6 +774,8 @@ int compare_command(const CompareOptions& opt) {
         opt.out ? fs::path(*opt.out)
                 : fs::path("out") / (fs::path(opt.scenario).stem().string() + "-compare");
     check_out_dir(dir);
+    refuse_overwriting_input(opt.scenario, dir, kCompareOutputNames);
+    OutputSet output = open_output_set(dir);
 
     PointScenarios scenarios(file, overrides, points, opt.select);
     const bool show_progress = !opt.quiet && stderr_is_terminal();
@@ -912,14 +943,9 @@ int compare_command(const CompareOptions& opt) {
     }
 
     const auto variants = compare_points(base, points, rows, failures);
-    fs::create_directories(dir);
-    std::vector<fs::path> files = {dir / "compare.csv", dir / "compare_runs.csv"};
-    write_file_atomic(files[0], compare_csv(variants));
-    write_file_atomic(files[1], compare_runs_csv(base, points, rows));
-    if (selection) {
-        files.push_back(dir / "selection.csv");
-        write_file_atomic(files.back(), selection_csv(points, *selection, reasons));
-    }
+    output.add("compare.csv", compare_csv(variants));
+    output.add("compare_runs.csv", compare_runs_csv(base, points, rows));
+    if (selection) output.add("selection.csv", selection_csv(points, *selection, reasons));
     RunOutcome ro;
     ro.warmup_auto = base.run.warmup_auto;
     std::string info = run_info_csv(base, ro);
@@ -939,12 +965,10 @@ int compare_command(const CompareOptions& opt) {
             .count(static_cast<double>(selection->fixed_sample_replications))
             .end_row();
     }
-    files.push_back(dir / "run_info.csv");
-    write_file_atomic(files.back(), info + extra.str());
-    files.push_back(dir / "report.html");
-    write_file_atomic(
-        files.back(),
-        compare_report_html(base, variants, points, selection ? &*selection : nullptr, reasons));
+    output.add("run_info.csv", info + extra.str());
+    output.add("report.html", compare_report_html(base, variants, points,
+                                                  selection ? &*selection : nullptr, reasons));
+    const std::vector<fs::path> files = output.publish();
 
     print_compare_report(base, points, variants, files);
     if (selection) {

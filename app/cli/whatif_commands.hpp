@@ -2,10 +2,12 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "app/cli/commands.hpp"
+#include "app/output/output_set.hpp"
 #include "models/input/load.hpp"
 #include "models/scenario/scenario.hpp"
 
@@ -21,6 +23,15 @@ void configure_whatif_cli(CLI::App& app, CommandLine& cmd);
 /// Fails early, before anything is computed or written, when `dir` cannot become a directory
 /// (defined in commands.cpp).
 void check_out_dir(const std::filesystem::path& dir);
+
+/// The output set of `dir`, holding its lock; another qosim writing there is a UsageError
+/// (defined in commands.cpp).
+OutputSet open_output_set(const std::filesystem::path& dir);
+
+/// Refuses (UsageError) an output directory `dir` in which one of `names` would replace the
+/// input file `input`: qosim never writes over what it reads (defined in commands.cpp).
+void refuse_overwriting_input(const std::filesystem::path& input, const std::filesystem::path& dir,
+                              std::span<const char* const> names);
 
 /// The scenario's warnings on stderr (defined in commands.cpp).
 void print_warnings(const models::Scenario& scenario);

@@ -1,9 +1,8 @@
 // Output files: atomic writes (temp file + rename) and the set of files a run leaves behind.
 #include "app/output/writer.hpp"
 
-#include <algorithm>
-#include <fstream>
-#include <stdexcept>
+#include <cerrno>
+#include <cstdio>
 #include <system_error>
 
 #include "app/output/csv.hpp"
@@ -13,65 +12,39 @@
 namespace qosim::app {
 
 void write_file_atomic(const std::filesystem::path& target, std::string_view content) {
-    namespace fs = std::filesystem;
-    const fs::path tmp = target.parent_path() / cat({".", target.filename().string(), ".tmp"});
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error(cat({"cannot open ", tmp.string(), " for writing"}));
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        out.flush();
-        if (!out) {
-            out.close();
-            std::error_code ignored;
-            fs::remove(tmp, ignored);
-            throw std::runtime_error(cat({"cannot write ", tmp.string()}));
-        }
+    const std::filesystem::path tmp =
+        target.parent_path() / cat({".", target.filename().string(), ".tmp"});
+    std::error_code ignored;
+    try {
+        write_new_file(tmp, content);
+    } catch (...) {
+        std::filesystem::remove(tmp, ignored);
+        throw;
     }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(tmp, ignored);
-        throw fs::filesystem_error("cannot rename temp file into place", tmp, target, ec);
+    if (::rename(tmp.c_str(), target.c_str()) != 0) {
+        const int error = errno;
+        std::filesystem::remove(tmp, ignored);
+        throw WriteError(cat({"cannot move ", tmp.string(), " to ", target.string(), ": ",
+                              std::error_code(error, std::generic_category()).message()}),
+                         target, error);
     }
 }
 
 std::vector<std::filesystem::path> write_run_outputs(
-    const std::filesystem::path& dir, const models::Scenario& scenario,
+    OutputSet& set, const models::Scenario& scenario,
     std::span<const models::ReplicationResult> results, const Summary& summary,
     const RunOutcome& outcome) {
-    std::vector<std::pair<const char*, std::string>> files;
-    files.emplace_back("runs.csv", runs_csv(results, has_survey(scenario)));
-    files.emplace_back("stages.csv", stages_csv(scenario, results));
+    set.add("runs.csv", runs_csv(results, has_survey(scenario)));
+    set.add("stages.csv", stages_csv(scenario, results));
+    if (!scenario.products.empty()) set.add("classes.csv", classes_csv(scenario, results));
+    if (outcome.timeseries_window) set.add("timeseries.csv", timeseries_csv(scenario, results));
+    set.add("summary.csv", summary_csv(summary));
+    set.add("stage_summary.csv", stage_summary_csv(scenario, summary));
     if (!scenario.products.empty())
-        files.emplace_back("classes.csv", classes_csv(scenario, results));
-    if (outcome.timeseries_window) {
-        files.emplace_back("timeseries.csv", timeseries_csv(scenario, results));
-    }
-    files.emplace_back("summary.csv", summary_csv(summary));
-    files.emplace_back("stage_summary.csv", stage_summary_csv(scenario, summary));
-    if (!scenario.products.empty()) {
-        files.emplace_back("class_summary.csv", class_summary_csv(scenario, summary));
-    }
-    files.emplace_back("run_info.csv", run_info_csv(scenario, outcome));
-    files.emplace_back("report.html", report_html(scenario, results, summary, outcome));
-
-    std::filesystem::create_directories(dir);
-    std::vector<std::filesystem::path> written;
-    for (const auto& [name, text] : files) {
-        const auto path = dir / name;
-        write_file_atomic(path, text);
-        written.push_back(path);
-    }
-    // A reused directory must not keep optional files of an earlier, different run.
-    for (const char* optional : {"classes.csv", "timeseries.csv", "class_summary.csv"}) {
-        const bool wrote = std::any_of(files.begin(), files.end(), [&](const auto& f) {
-            return std::string(f.first) == optional;
-        });
-        std::error_code ignored;
-        if (!wrote) std::filesystem::remove(dir / optional, ignored);
-    }
-    return written;
+        set.add("class_summary.csv", class_summary_csv(scenario, summary));
+    set.add("run_info.csv", run_info_csv(scenario, outcome));
+    set.add("report.html", report_html(scenario, results, summary, outcome));
+    return set.publish();
 }
 
 }  // namespace qosim::app

@@ -6,10 +6,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <iostream>
 #include <mutex>
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
 #include <thread>
 
 #include "models/run/metrics.hpp"
@@ -70,8 +72,18 @@ void run_indexed(std::size_t count, unsigned jobs, const std::function<void(std:
         for (std::size_t t = 0; t < n_threads; ++t) {
             threads.emplace_back([&queue, &task] { queue.work(task); });
         }
+    } catch (const std::system_error& e) {
+        // The system refused a thread (a thread or memory limit). With at least one running the
+        // work goes on, only slower; the results do not depend on the thread count.
+        if (threads.empty() || e.code() != std::errc::resource_unavailable_try_again) {
+            queue.failed.store(true);
+            for (auto& th : threads) th.join();
+            throw;
+        }
+        std::cerr << "qosim: warning: started " << threads.size() << " of " << n_threads
+                  << " worker threads (the system refused more: " << e.what()
+                  << "); the results are the same, only slower\n";
     } catch (...) {
-        // Could not start a thread: let the ones running drain the queue, then report.
         queue.failed.store(true);
         for (auto& th : threads) th.join();
         throw;
