@@ -117,24 +117,13 @@ ReplicationResult Pipeline::run() {
 // Before the first event: a source or a shift pattern that alone needs more events than
 // run.max_events would only stop there, minutes later; say so at once.
 void Pipeline::check_event_budget() const {
-    if (!std::isfinite(horizon_)) return;  // run.orders: bounded by the order count
+    // The loader refuses such a scenario already (with its place in the file); this guards a
+    // Scenario built in code.
     for (const StageSpec& st : scenario_.stages) {
-        double expected = 0.0;
-        std::string what;
-        if (st.type == StageType::source && st.interarrival.mean() > 0.0) {
-            expected = horizon_ / st.interarrival.mean();
-            what = "creates about " + sim::format_number(expected) + " orders";
-        } else if (st.shifts && st.shifts->cycle > 0.0) {
-            expected = horizon_ / st.shifts->cycle * 2.0 *
-                       static_cast<double>(std::max<std::size_t>(1, st.shifts->windows.size()));
-            what = "changes shift about " + sim::format_number(expected) + " times";
-        }
-        if (expected > max_events_) {
-            throw RunLimitError("stage `" + st.name + "` " + what +
-                                " over run.horizon = " + sim::format_number(horizon_) +
-                                ", more than run.max_events = " + sim::format_number(max_events_) +
-                                " events: check its times against the time_unit, or shorten "
-                                "run.horizon (raise run.max_events only if this is meant)");
+        const StageEventEstimate e = expected_stage_events(st, horizon_);
+        if (e.events > max_events_) {
+            const auto [message, hint] = event_budget_message(st.name, e, horizon_, max_events_);
+            throw RunLimitError(message + ": " + hint);
         }
     }
 }

@@ -123,4 +123,14 @@ void ScenarioBuilder::read_precision(const Cursor& run, const Cursor& reps, bool
     if (r_.error_count() == errors_before) s.precision = std::move(p);
 }
 
+void ScenarioBuilder::check_event_budget(const Cursor& c, const StageSpec& stage) {
+    const RunSpec& run = sc_.run;
+    if (run.orders) return;  // bounded by the order count
+    const StageEventEstimate e = expected_stage_events(stage, run.horizon);
+    if (e.events > run.max_events) {
+        auto [message, hint] = event_budget_message(stage.name, e, run.horizon, run.max_events);
+        r_.error(c.loc, c.path, std::move(message), std::move(hint));
+    }
+}
+
 }  // namespace qosim::models::detail

@@ -96,6 +96,8 @@ void ScenarioBuilder::read_source(const Cursor& sc, StageSpec& spec, StageTypeMa
             r_.error(ia.loc, ia.path, "must have a mean > 0, got a mean of 0",
                      "orders would arrive infinitely fast; give a positive time between "
                      "arrivals");
+        } else {
+            check_event_budget(ia, spec);
         }
     }
     const Cursor due = at(sc, "due_in");

@@ -170,6 +170,7 @@ void ScenarioBuilder::read_shifts(const Cursor& sc, StageSpec& spec, const Curso
     shifts.cycle = *cycle;
     for (const auto& w : windows) shifts.windows.push_back(w.window);
     spec.shifts = std::move(shifts);
+    check_event_budget(at(sh, "cycle"), spec);
 }
 
 }  // namespace qosim::models::detail

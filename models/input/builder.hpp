@@ -118,6 +118,9 @@ private:
 
     // build_run.cpp
     void read_warmup(const Cursor& run, double horizon);
+    /// An error at `c` when `stage` alone would cause more than run.max_events events over
+    /// the horizon (expected_stage_events, the engine's own rule).
+    void check_event_budget(const Cursor& c, const StageSpec& stage);
     void read_precision(const Cursor& run, const Cursor& reps, bool reps_ok);
 
     // build_targets.cpp

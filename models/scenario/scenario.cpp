@@ -2,7 +2,12 @@
 // conversion, stage lookup.
 #include "models/scenario/scenario.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
 #include "models/scenario/enum_names.hpp"
+#include "sim/number_text.hpp"
 
 namespace qosim::models {
 
@@ -40,6 +45,42 @@ std::optional<std::size_t> Scenario::find_stage(const std::string& name) const {
         if (stages[i].name == name) return i;
     }
     return std::nullopt;
+}
+
+namespace {
+
+/// Three significant digits ("2e+12", "1.5e+03" -> "1.5e+03"): an estimate, not a result.
+std::string about(double n) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, n, std::chars_format::general, 3);
+    return std::string(buf, r.ptr);
+}
+
+}  // namespace
+
+StageEventEstimate expected_stage_events(const StageSpec& stage, double horizon) {
+    if (!std::isfinite(horizon) || !(horizon > 0.0)) return {};
+    if (stage.type == StageType::source && stage.interarrival.mean() > 0.0) {
+        const double n = horizon / stage.interarrival.mean();
+        return {n, "creates about " + about(n) + " orders"};
+    }
+    if (stage.shifts && stage.shifts->cycle > 0.0) {
+        const double n =
+            horizon / stage.shifts->cycle * 2.0 *
+            static_cast<double>(std::max<std::size_t>(1, stage.shifts->windows.size()));
+        return {n, "changes shift about " + about(n) + " times"};
+    }
+    return {};
+}
+
+std::pair<std::string, std::string> event_budget_message(const std::string& stage,
+                                                         const StageEventEstimate& estimate,
+                                                         double horizon, double max_events) {
+    return {"stage `" + stage + "` " + estimate.what +
+                " over run.horizon = " + sim::format_number(horizon) +
+                ", more than run.max_events = " + sim::format_number(max_events) + " events",
+            "check its times against the time_unit, or shorten run.horizon (raise "
+            "run.max_events only if this is meant)"};
 }
 
 }  // namespace qosim::models

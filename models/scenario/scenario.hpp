@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/distribution.hpp"
@@ -228,5 +229,22 @@ struct Scenario {
     /// Index of the stage called `name`, or none.
     [[nodiscard]] std::optional<std::size_t> find_stage(const std::string& name) const;
 };
+
+/// The events a stage will cause by itself over `horizon`, as a fact the loader and the
+/// engine both check against run.max_events (one rule): a source's arrivals (horizon / mean
+/// interarrival) or a station's shift changes (two per window per cycle). `what` says it in
+/// words ("creates about 1e+12 orders"); {0, ""} when the stage causes no timed events of its
+/// own or the horizon is not finite.
+struct StageEventEstimate {
+    double events = 0.0;
+    std::string what;
+};
+[[nodiscard]] StageEventEstimate expected_stage_events(const StageSpec& stage, double horizon);
+
+/// The message when `estimate` exceeds `max_events` (the stage name and the budget included),
+/// and its hint.
+[[nodiscard]] std::pair<std::string, std::string> event_budget_message(
+    const std::string& stage, const StageEventEstimate& estimate, double horizon,
+    double max_events);
 
 }  // namespace qosim::models

@@ -6,10 +6,13 @@
 #include "models/engine/order_queue.hpp"
 #include "models/input/load.hpp"
 #include "models/run/replication.hpp"
+#include "models/scenario/diagnostics.hpp"
 
 using qosim::models::load_scenario_text;
 using qosim::models::run_replication;
 using qosim::models::RunLimitError;
+using qosim::models::Scenario;
+using qosim::models::ScenarioError;
 
 namespace {
 
@@ -248,12 +251,28 @@ TEST_CASE("progress guards: a clock that stands still or overflows, a source bey
             "name: f\ntime_unit: hour\nrun: {horizon: 1000, warmup: 0, replications: 1}\n"
             "stages:\n  orders: {type: source, interarrival: 1e-300}\n  out: {type: sink}\n"
             "routes:\n  - {from: orders, to: out}\n";
+        // The loader refuses it with its place in the file ...
         try {
-            (void)run_replication(load_scenario_text(yaml, "f.yaml"), 0, 1);
-            FAIL("the run should have stopped");
-        } catch (const RunLimitError& e) {
+            (void)load_scenario_text(yaml, "f.yaml");
+            FAIL("the loader should have refused it");
+        } catch (const ScenarioError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("f.yaml:5:40: stages.orders.interarrival"));
             CHECK_THAT(e.what(), Catch::Contains("creates about 1e+303 orders"));
             CHECK_THAT(e.what(), Catch::Contains("run.max_events = 1e+09"));
+        }
+        // ... and the engine, by the same rule, a Scenario changed after loading.
+        const std::string fine =
+            "name: f\ntime_unit: hour\nrun: {horizon: 1000, warmup: 0, replications: 1}\n"
+            "stages:\n  orders: {type: source, interarrival: 0.001}\n  out: {type: sink}\n"
+            "routes:\n  - {from: orders, to: out}\n";
+        Scenario sc = load_scenario_text(fine, "f.yaml");
+        sc.run.max_events = 1e5;
+        try {
+            (void)run_replication(sc, 0, 1);
+            FAIL("the run should have stopped");
+        } catch (const RunLimitError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("creates about 1e+06 orders"));
+            CHECK_THAT(e.what(), Catch::Contains("run.max_events = 1e+05"));
         }
     }
 }
