@@ -75,7 +75,9 @@ void Source::create_order(Pipeline& p, OrderId id, sim::RandomStream& rng) {
 }
 
 void Source::set_rate_factor(Pipeline& p, double factor) {
-    if (next_arrival > p.now_) {
+    // Once run.orders are all created the source is done: a surge must not wake it again.
+    const bool done = p.order_limit_ && p.created_total_ >= p.order_limit_;
+    if (next_arrival > p.now_ && !done) {
         next_arrival = p.now_ + (next_arrival - p.now_) * rate_factor / factor;
         p.events_.arm(arrival_timer, sim::Time(next_arrival), stage, 0);
     }
