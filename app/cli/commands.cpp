@@ -205,6 +205,44 @@ const models::Variant& find_variant_or_throw(const models::ScenarioFile& file,
 /// At most this many time-series windows per replication (memory is per window).
 constexpr double kMaxWindows = 1e6;
 
+/// The results of every replication are kept in memory until they are written. Refuses, before
+/// anything runs, a run whose results alone would take more than half of this machine's
+/// memory (the replications times the stages, products and --timeseries windows of each).
+void check_result_memory(const models::Scenario& sc, std::optional<double> window) {
+    const double reps = std::max<double>(sc.run.replications,
+                                         sc.run.precision ? sc.run.precision->max_replications : 0);
+    double stations = 0;
+    for (const auto& st : sc.stages)
+        stations +=
+            st.type == models::StageType::station || st.type == models::StageType::inspection ? 1
+                                                                                              : 0;
+    const double windows = window && !sc.run.orders ? std::ceil(sc.run.horizon / *window) : 0.0;
+    const double per_rep =
+        static_cast<double>(sizeof(models::ReplicationResult)) +
+        static_cast<double>(sc.stages.size()) *
+            static_cast<double>(sizeof(models::StageResult) + sizeof(models::StageWipAtEnd)) +
+        static_cast<double>(sc.products.size()) * static_cast<double>(sizeof(models::ClassResult)) +
+        windows * (static_cast<double>(sizeof(models::WindowResult)) + 8.0 * stations);
+    const double bytes = reps * per_rep;
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long page = ::sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return;
+    const double limit = 0.5 * static_cast<double>(pages) * static_cast<double>(page);
+    if (bytes <= limit) return;
+    auto gib = [](double b) {
+        return cat({format_number(std::ceil(b / 1073741824.0 * 10) / 10), " GiB"});
+    };
+    throw UsageError(
+        cat({"the results of ", format_count(reps), " replications (",
+             std::to_string(sc.stages.size()), " stages",
+             windows > 0 ? cat({", ", format_count(windows), " --timeseries windows each"}) : "",
+             ") would take about ", gib(bytes),
+             " of memory until they are written, more than half of "
+             "this machine's ",
+             gib(2 * limit), "; use at most ", format_count(std::floor(limit / per_rep)),
+             " replications", windows > 0 ? " or a wider --timeseries window" : ""}));
+}
+
 int run_command(const RunOptions& opt) {
     if (opt.jobs < 1) throw UsageError("--jobs must be >= 1");
     std::optional<double> window;
@@ -230,6 +268,7 @@ int run_command(const RunOptions& opt) {
                  " windows per replication (horizon ", format_number(loaded.run.horizon),
                  "); at most ", format_count(kMaxWindows), ", so use a wider window"}));
     }
+    check_result_memory(loaded, window);
     const std::filesystem::path out_dir = default_out_dir(opt);
     check_out_dir(out_dir);
     refuse_overwriting_input(opt.scenario, out_dir, kRunOutputNames);

@@ -187,3 +187,18 @@ TEST_CASE("the trace size estimate is near the bytes written, and warns above 1 
                                                    return s;
                                                }())));
 }
+
+TEST_CASE("results that would not fit in memory are refused before the run", "[cli]") {
+    const TempDir tmp;
+    const fs::path out = tmp / "res";
+    // 10^6 replications of 10^6 windows each: terabytes, on any machine.
+    const auto r = run_cli("run " + data("mm1.yaml") +
+                           " --quiet --reps 1000000 --horizon 1000000 --timeseries 1 --out " +
+                           quoted(out));
+    CHECK(r.code == 2);
+    CHECK(r.err.find("would take about") != std::string::npos);
+    CHECK(r.err.find("use at most") != std::string::npos);
+    CHECK(r.err.find("wider --timeseries window") != std::string::npos);
+    CHECK(r.out.empty());
+    CHECK_FALSE(fs::exists(out));
+}
