@@ -600,17 +600,21 @@ ReplicationResult Pipeline::collect() {
     const auto concluded = static_cast<double>(delivered_ + lost_ + cancelled_);
     r.orders_concluded = concluded;
     r.throughput = T > 0 ? static_cast<double>(delivered_) / T : 0.0;
-    r.lead_time_mean = lead_time_.mean();
-    r.lead_time_p50 = lead_time_q_.quantile(0.50);
-    r.lead_time_p90 = lead_time_q_.quantile(0.90);
-    r.lead_time_p95 = lead_time_q_.quantile(0.95);
-    r.lead_time_p99 = lead_time_q_.quantile(0.99);
-    r.lead_time_max = lead_time_.max();
+    // Without a delivery there is no lead time and no on-time rate: NaN, an empty cell, and
+    // left out of the summaries (not 0 and 1, which would look measured and meet targets).
+    constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+    const bool any_delivered = delivered_ > 0;
+    r.lead_time_mean = any_delivered ? lead_time_.mean() : kUndefined;
+    r.lead_time_p50 = any_delivered ? lead_time_q_.quantile(0.50) : kUndefined;
+    r.lead_time_p90 = any_delivered ? lead_time_q_.quantile(0.90) : kUndefined;
+    r.lead_time_p95 = any_delivered ? lead_time_q_.quantile(0.95) : kUndefined;
+    r.lead_time_p99 = any_delivered ? lead_time_q_.quantile(0.99) : kUndefined;
+    r.lead_time_max = any_delivered ? lead_time_.max() : kUndefined;
     r.lateness_mean = lateness_.mean();
     r.lateness_p95 = lateness_q_.quantile(0.95);
-    r.on_time_rate = delivered_
+    r.on_time_rate = any_delivered
                          ? static_cast<double>(delivered_ - late_) / static_cast<double>(delivered_)
-                         : 1.0;
+                         : kUndefined;
     if (concluded > 0) {
         // The three rates may overlap (a late defective order is in both); the error rate
         // counts each order once.
@@ -672,11 +676,11 @@ ReplicationResult Pipeline::collect() {
         out.orders_delivered = static_cast<double>(c.delivered);
         out.orders_concluded = static_cast<double>(c.concluded);
         out.customer_errors = static_cast<double>(c.errors);
-        out.lead_time_mean = c.lead.mean();
-        out.lead_time_p95 = c.lead_q.quantile(0.95);
+        out.lead_time_mean = c.delivered ? c.lead.mean() : kUndefined;
+        out.lead_time_p95 = c.delivered ? c.lead_q.quantile(0.95) : kUndefined;
         out.on_time_rate = c.delivered ? static_cast<double>(c.delivered - c.late) /
                                              static_cast<double>(c.delivered)
-                                       : 1.0;
+                                       : kUndefined;
         out.customer_error_rate =
             c.concluded ? static_cast<double>(c.errors) / static_cast<double>(c.concluded) : 0.0;
         const double cost = c.direct_cost + share_by_busy_time(shared_cost, c.busy_time, busy_all);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -105,4 +106,74 @@ TEST_CASE("a negative swept value stays a number in sweep.csv", "[cli][hardening
     CHECK(rows[0].rfind("point,stages.src.products.a.priority,replication,seed,", 0) == 0);
     CHECK(rows[1].rfind("0,-2,0,1,", 0) == 0);
     CHECK(rows[3].rfind("1,3,0,1,", 0) == 0);
+}
+
+TEST_CASE("with no delivery, lead times and on-time rate are empty cells, not 0 and 1",
+          "[cli][hardening]") {
+    // The horizon ends before the first service does: orders are made, none is delivered.
+    const TempDir tmp;
+    const fs::path scenario = tmp / "s.yaml";
+    write_text(scenario,
+               "name: nothing delivered\n"
+               "run: {horizon: 5, replications: 3, seed: 1}\n"
+               "stages:\n"
+               "  src:\n"
+               "    type: source\n"
+               "    interarrival: 1\n"
+               "    products: {a: {share: 0.5, due_in: 3}, b: {share: 0.5}}\n"
+               "  work: {type: station, service: 10}\n"
+               "  done: {type: sink}\n"
+               "routes:\n"
+               "  - {from: src, to: work}\n"
+               "  - {from: work, to: done}\n"
+               "targets:\n"
+               "  on_time_rate: {min: 0.9}\n");
+    const auto out = tmp / "res";
+    const auto r = run_cli("run " + quoted(scenario) + " --out " + quoted(out));
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    const std::vector<std::string> empty_run_columns{
+        "lead_time_mean", "lead_time_p50", "lead_time_p90", "lead_time_p95",
+        "lead_time_p99",  "lead_time_max", "on_time_rate"};
+    const auto runs = lines(read_file(out / "runs.csv"));
+    REQUIRE(runs.size() == 4);
+    const auto header = split_commas(runs[0]);
+    auto col = [&](const std::vector<std::string>& cols, const std::string& name) {
+        const auto it = std::find(cols.begin(), cols.end(), name);
+        REQUIRE(it != cols.end());
+        return static_cast<std::size_t>(it - cols.begin());
+    };
+    for (std::size_t i = 1; i < runs.size(); ++i) {
+        const auto cells = split_commas(runs[i]);
+        REQUIRE(cells.size() == header.size());
+        CHECK(cells[col(header, "orders_created")] == "5");
+        CHECK(cells[col(header, "orders_delivered")] == "0");
+        for (const auto& name : empty_run_columns) {
+            INFO(name);
+            CHECK(cells[col(header, name)].empty());
+        }
+        CHECK(cells[col(header, "customer_error_rate")] == "0");  // still 0: a rate of none
+    }
+    const auto classes = lines(read_file(out / "classes.csv"));
+    REQUIRE(classes.size() == 7);
+    const auto class_header = split_commas(classes[0]);
+    for (std::size_t i = 1; i < classes.size(); ++i) {
+        const auto cells = split_commas(classes[i]);
+        for (const std::string name : {"lead_time_mean", "lead_time_p95", "on_time_rate"})
+            CHECK(cells[col(class_header, name)].empty());
+    }
+    const std::string summary = read_file(out / "summary.csv");
+    CHECK(summary.find("\nlead_time_mean,,,,,0,,\n") != std::string::npos);
+    CHECK(summary.find("\nlead_time_p95,,,,,0,,\n") != std::string::npos);
+    CHECK(summary.find("\non_time_rate,,,,,0,>= 0.9,undecided\n") != std::string::npos);
+    CHECK(summary.find("\norders_created,5,0,5,5,3,,\n") != std::string::npos);
+    CHECK(read_file(out / "class_summary.csv").find("\na,lead_time_mean,,,,,0\n") !=
+          std::string::npos);
+    // The console says so instead of printing a lead time of 0 or an on-time rate of 100 %.
+    CHECK(std::regex_search(r.out, std::regex(R"(lead time mean +- +no order delivered)")));
+    CHECK(std::regex_search(r.out, std::regex(R"(lead time p95 +- +no order delivered)")));
+    CHECK(std::regex_search(r.out,
+                            std::regex(R"(on-time rate +- +of delivered +no order delivered)")));
+    CHECK(std::regex_search(r.out, std::regex(R"(on_time_rate +>= 90 % +- +not measured in any )"
+                                              R"(replication +UNDECIDED)")));
 }

@@ -297,6 +297,49 @@ TEST_CASE("summarize covers every run metric and checks the targets", "[summary]
     CHECK(csv.find("\nwip_mean,0,0,0,0,3,,\n") != std::string::npos);
 }
 
+TEST_CASE("a lead time no replication measured is left out of the summary", "[summary]") {
+    // Replication 1 delivered nothing: its lead time and on-time rate are NaN (empty cells).
+    models::Scenario scenario;
+    scenario.stages.resize(1);
+    models::Target t;
+    t.metric = "on_time_rate";
+    t.min = 0.9;
+    scenario.targets.push_back(t);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<models::ReplicationResult> results{fake_result(0, 1.0, 1), fake_result(1, 2.0, 1),
+                                                   fake_result(2, 3.0, 1)};
+    const double lead[] = {2.0, nan, 4.0};
+    for (std::size_t r = 0; r < 3; ++r) {
+        results[r].lead_time_mean = lead[r];
+        results[r].on_time_rate = std::isnan(lead[r]) ? nan : 1.0;
+        results[r].classes.resize(1);
+        results[r].classes[0].lead_time_mean = lead[r];
+    }
+    scenario.products.resize(1);
+    scenario.products[0].name = "p";
+    const Summary s = summarize(scenario, results);
+    const MetricSummary* lt = s.find("lead_time_mean");
+    REQUIRE(lt != nullptr);
+    CHECK(lt->n == 2);
+    CHECK(lt->mean == Approx(3.0));
+    CHECK(s.find("throughput")->n == 3);
+    CHECK(s.find("on_time_rate")->n == 2);
+    CHECK(s.find("on_time_rate")->target_met == TargetStatus::yes);
+    CHECK(s.class_summaries.at(0).at(2).name == "lead_time_mean");
+    CHECK(s.class_summaries.at(0).at(2).n == 2);
+    const std::string runs = runs_csv(results, false);
+    CHECK(runs.find("\n1,99,101,0,0,2,,") != std::string::npos);  // lead_time_mean empty
+
+    // No replication delivered: n = 0, empty cells, and a target on it is undecided.
+    for (auto& r : results) r.lead_time_mean = r.on_time_rate = nan;
+    const Summary none = summarize(scenario, results);
+    CHECK(none.find("lead_time_mean")->n == 0);
+    CHECK(none.find("on_time_rate")->target_met == TargetStatus::undecided);
+    const std::string csv = summary_csv(none);
+    CHECK(csv.find("\nlead_time_mean,,,,,0,,\n") != std::string::npos);
+    CHECK(csv.find("\non_time_rate,,,,,0,>= 0.9,undecided\n") != std::string::npos);
+}
+
 TEST_CASE("runs.csv and stages.csv columns come from the metric table", "[csv]") {
     models::Scenario scenario;
     scenario.stages.resize(2);
