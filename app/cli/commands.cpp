@@ -31,6 +31,7 @@
 #include "models/graph/stage_graph.hpp"
 #include "models/input/json_schema.hpp"
 #include "models/input/load.hpp"
+#include "models/run/replication.hpp"
 #include "models/run/run_control.hpp"
 #include "models/scenario/did_you_mean.hpp"
 #include "models/scenario/schema.hpp"
@@ -148,9 +149,6 @@ const models::Variant& find_variant_or_throw(const models::ScenarioFile& file,
                                                   : cat({"the variants are: ", list}))}));
 }
 
-/// At most this many time-series windows per replication (memory is per window).
-constexpr double kMaxWindows = 1e6;
-
 int run_command(const RunOptions& opt) {
     if (opt.jobs < 1) throw UsageError("--jobs must be >= 1");
     std::optional<double> window;
@@ -169,6 +167,8 @@ int run_command(const RunOptions& opt) {
         if (const auto w = trace_size_warning(*opt.trace, estimate_trace(loaded, trace_rows)))
             std::cerr << "qosim: warning: " << *w << "\n";
     }
+    // In orders mode the end is not known yet: the engine applies the same bound.
+    constexpr auto kMaxWindows = static_cast<double>(models::kMaxTimeseriesWindows);
     if (window && !loaded.run.orders && loaded.run.horizon / *window > kMaxWindows) {
         throw UsageError(
             cat({"--timeseries ", *opt.timeseries, ": ",

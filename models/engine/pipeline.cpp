@@ -222,6 +222,22 @@ void Pipeline::clock_overflow() const {
         "check the scenario's time values against its time_unit");
 }
 
+void Pipeline::too_many_windows() const {
+    const auto cap = static_cast<double>(kMaxTimeseriesWindows);
+    std::string what = "replication " + std::to_string(replication_) + ": --timeseries " +
+                       sim::format_number(options_.timeseries_window) + " needs more than " +
+                       std::to_string(kMaxTimeseriesWindows) + " windows";
+    if (order_limit_) {
+        what += " (run.orders: the run had not concluded its orders by t = " +
+                sim::format_number(now_) + ", and its end is known only when it ends)";
+    }
+    // The run is longer than now_: suggest a power of ten at least 10 x now_ / cap.
+    const double wider = std::pow(10.0, std::ceil(std::log10(10.0 * now_ / cap)));
+    throw RunLimitError(what + "; use a wider window, at least the run's length / " +
+                        std::to_string(kMaxTimeseriesWindows) + ": --timeseries " +
+                        sim::format_number(wider) + " or more");
+}
+
 // The one dispatch point of events.
 void Pipeline::dispatch(const sim::Event& ev) {
     const StageRef r = refs_[ev.handler];
@@ -339,6 +355,10 @@ Pipeline::Totals Pipeline::totals_now() const {
 
 // Closes the time-series window [window_start_, now_) with the differences of the totals.
 void Pipeline::on_window_end() {
+    // Bounded before it grows: in horizon mode the command line has checked the count, so
+    // only an order-count run (or a last window of rounding) gets here. One more than the
+    // cap is allowed for that last, partial window.
+    if (windows_.size() > kMaxTimeseriesWindows) too_many_windows();
     const Totals t = totals_now();
     const Totals& a = window_start_totals_;
     WindowResult w;

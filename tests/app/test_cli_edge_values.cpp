@@ -177,3 +177,24 @@ TEST_CASE("with no delivery, lead times and on-time rate are empty cells, not 0 
     CHECK(std::regex_search(r.out, std::regex(R"(on_time_rate +>= 90 % +- +not measured in any )"
                                               R"(replication +UNDECIDED)")));
 }
+
+TEST_CASE("--timeseries in an order-count run stops at the window cap, not out of memory",
+          "[cli][hardening]") {
+    // The end of a run.orders run is unknown beforehand, so the command line cannot count the
+    // windows: the engine stops before window 1 000 001 and says what to do.
+    const TempDir tmp;
+    const auto out = tmp / "res";
+    const auto r = run_cli("run " + data("orders_mode.yaml") + " --quiet --jobs 1 --out " +
+                           quoted(out) + " --timeseries 1e-4");
+    CHECK(r.code == 1);
+    CHECK(r.err.find("--timeseries 1e-04 needs more than 1000000 windows") != std::string::npos);
+    CHECK(r.err.find("run.orders") != std::string::npos);
+    CHECK(r.err.find("use a wider window") != std::string::npos);
+    CHECK(r.err.find("--timeseries 0.01 or more") != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+    // A window the cap allows gives the time series as before.
+    const auto ok = run_cli("run " + data("orders_mode.yaml") + " --quiet --out " +
+                            quoted(tmp / "ok") + " --timeseries 1");
+    CHECK(ok.code == 0);
+    CHECK(lines(read_file(tmp / "ok" / "timeseries.csv")).size() > 100);
+}
