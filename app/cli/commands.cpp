@@ -32,6 +32,7 @@
 #include "models/graph/stage_graph.hpp"
 #include "models/input/json_schema.hpp"
 #include "models/input/load.hpp"
+#include "models/run/replication.hpp"
 #include "models/run/run_control.hpp"
 #include "models/scenario/did_you_mean.hpp"
 #include "models/scenario/schema.hpp"
@@ -202,9 +203,6 @@ const models::Variant& find_variant_or_throw(const models::ScenarioFile& file,
                                                   : cat({"the variants are: ", list}))}));
 }
 
-/// At most this many time-series windows per replication (memory is per window).
-constexpr double kMaxWindows = 1e6;
-
 /// The results of every replication are kept in memory until they are written. Refuses, before
 /// anything runs, a run whose results alone would take more than half of this machine's
 /// memory (the replications times the stages, products and --timeseries windows of each).
@@ -261,6 +259,8 @@ int run_command(const RunOptions& opt) {
         if (const auto w = trace_size_warning(*opt.trace, estimate_trace(loaded, trace_rows)))
             std::cerr << "qosim: warning: " << *w << "\n";
     }
+    // In orders mode the end is not known yet: the engine applies the same bound.
+    constexpr auto kMaxWindows = static_cast<double>(models::kMaxTimeseriesWindows);
     if (window && !loaded.run.orders && loaded.run.horizon / *window > kMaxWindows) {
         throw UsageError(
             cat({"--timeseries ", *opt.timeseries, ": ",

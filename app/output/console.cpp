@@ -364,14 +364,28 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
     for (const auto& key : keys) {
         const MetricSummary* m = summary.find(key.metric);
         if (m == nullptr) continue;
-        if (m->unit == "share") {
+        // A lead time or on-time rate needs a delivery: say so instead of a number, and how
+        // many replications the figure is over when some had none.
+        const bool per_delivery =
+            key.metric.starts_with("lead_time") || key.metric == "on_time_rate";
+        const std::string over = per_delivery && m->n > 0 && m->n < n
+                                     ? cat({"  (", std::to_string(m->n), " of ", std::to_string(n),
+                                            " replications delivered)"})
+                                     : std::string();
+        if (per_delivery && m->n == 0) {
+            if (m->unit == "share") {
+                rates.add({label(key.label), "-", key.unit, "no order delivered"});
+            } else {
+                table.add({label(key.label), "-", "", "", "no order delivered"});
+            }
+        } else if (m->unit == "share") {
             const ShareText share = share_text(*m);
-            rates.add({label(key.label), share.mean, key.unit, share.ci});
+            rates.add({label(key.label), share.mean, key.unit, share.ci + over});
         } else if (m->unit == "time") {
             const double value[] = {m->mean};
             const models::TimeUnit shown = display_unit(value, scenario.time_unit);
             auto cells = detail::mean_pm(m, convert_time(1, scenario.time_unit, shown));
-            table.add({label(key.label), cells[0], cells[1], cells[2], unit_plural(shown)});
+            table.add({label(key.label), cells[0], cells[1], cells[2], unit_plural(shown) + over});
         } else {
             auto cells = detail::mean_pm(m, 1);
             table.add({label(key.label), cells[0], cells[1], cells[2], key.unit});
@@ -590,6 +604,10 @@ std::string render_run_report(const models::Scenario& scenario, const Summary& s
                 ci = cat({"95 % CI ", fixed(m.ci95_low, d), "–", fixed(m.ci95_high, d), unit});
             }
             bound += unit;
+        }
+        if (m.n == 0) {  // no replication measured it (a lead time needs a delivery)
+            mean = "-";
+            ci = "not measured in any replication";
         }
         targets.add({m.name, bound, mean, ci, std::string(detail::verdict(m.target_met))});
     }

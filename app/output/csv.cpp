@@ -2,6 +2,7 @@
 #include "app/output/csv.hpp"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -48,6 +49,36 @@ std::string quote_field(std::string_view text) {
     return out;
 }
 
+bool looks_like_formula(std::string_view text) {
+    if (text.empty()) return false;
+    const char first = text.front();
+    if (first == '\t' || first == '\r' || first == '=' || first == '@') return true;
+    if (first != '+' && first != '-') return false;
+    // A signed plain number ("-2", "+0.5", "-1e-07") is a number to a spreadsheet, not a
+    // formula; "-inf", "-nan", "--1" and "-1+1" are not numbers.
+    const std::string_view rest = text.substr(1);
+    if (rest.empty() ||
+        !(std::isdigit(static_cast<unsigned char>(rest.front())) != 0 || rest.front() == '.'))
+        return true;
+    double x = 0.0;
+    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), x);
+    return ec != std::errc{} || end != rest.data() + rest.size() || !std::isfinite(x);
+}
+
+std::string text_field(std::string_view text) {
+    if (!looks_like_formula(text)) return quote_field(text);
+    // OWASP's "CSV injection" advice: a leading apostrophe inside a quoted field.
+    std::string out;
+    out.reserve(text.size() + 3);
+    out += "\"'";
+    for (const char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
 void CsvBuilder::separate() {
     if (row_open_) out_ += ',';
     row_open_ = true;
@@ -55,7 +86,7 @@ void CsvBuilder::separate() {
 
 CsvBuilder& CsvBuilder::text(std::string_view value) {
     separate();
-    out_ += quote_field(value);
+    out_ += text_field(value);
     return *this;
 }
 

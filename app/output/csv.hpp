@@ -26,11 +26,22 @@ std::string format_count(double x);
 /// holds a comma, a double quote, CR or LF; otherwise unchanged.
 std::string quote_field(std::string_view text);
 
+/// True when a spreadsheet would take `text` for a formula: it starts with `=`, `+`, `-`, `@`,
+/// a tab or CR, and is not a plain decimal number ("-2", "-1.5e-3" are numbers; "-inf",
+/// "=1+1", "@x", "-y" are not).
+bool looks_like_formula(std::string_view text);
+
+/// A text field as CsvBuilder::text writes it: a formula-like text (looks_like_formula) gets a
+/// leading apostrophe and is always quoted ("'=1+1" in double quotes), so a spreadsheet shows
+/// it as text instead of evaluating it; any other text is quote_field(text).
+std::string text_field(std::string_view text);
+
 /// Builds CSV text row by row. Records end with "\n" (RFC 4180 allows any line break in
 /// practice; every spreadsheet and CSV library reads LF).
 class CsvBuilder {
 public:
-    /// Appends a text field (quoted when needed).
+    /// Appends a text field (text_field: quoted when needed, a formula-like text escaped).
+    /// Numbers go through number() or count(), which are never escaped.
     CsvBuilder& text(std::string_view value);
     /// Appends a number field (format_number).
     CsvBuilder& number(double value);

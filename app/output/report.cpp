@@ -108,7 +108,10 @@ std::vector<double> metric_values(std::span<const models::ReplicationResult> res
     std::vector<double> out;
     for (const auto& m : models::run_metrics()) {
         if (m.name != name) continue;
-        for (const auto& r : results) out.push_back(r.*m.field);
+        for (const auto& r : results) {
+            const double v = r.*m.field;
+            if (std::isfinite(v)) out.push_back(v);  // NaN: undefined (no delivery), no dot
+        }
     }
     return out;
 }
@@ -515,18 +518,25 @@ std::string lead_time_section(const models::Scenario& sc,
     }
     const double slot = (R - L) / 5.0;
     for (std::size_t i = 0; i < 5; ++i) {
+        // Over the replications that delivered (a lead time is NaN without a delivery).
         double sum = 0;
-        for (const auto& r : results) sum += r.*qs[i].second;
-        const double mean = results.empty() ? 0.0 : sum / static_cast<double>(results.size());
+        std::size_t n = 0;
+        for (const auto& r : results) {
+            if (!std::isfinite(r.*qs[i].second)) continue;
+            sum += r.*qs[i].second;
+            ++n;
+        }
+        const double mean = n == 0 ? 0.0 : sum / static_cast<double>(n);
         const double cx = L + slot * (static_cast<double>(i) + 0.5);
-        c.rect(cx - slot * 0.3, y(mean), slot * 0.6, B - y(mean), "#90cdf4");
+        if (n > 0) c.rect(cx - slot * 0.3, y(mean), slot * 0.6, B - y(mean), "#90cdf4");
         std::size_t k = 0;
         for (const auto& r : results) {
+            if (!std::isfinite(r.*qs[i].second)) continue;
             const double jitter = static_cast<double>(static_cast<int>(k++ % 7) - 3) * 4.0;
             c.circle(cx + jitter, y(r.*qs[i].second), 2.5, "#2c5282", "fill-opacity=\"0.7\"");
         }
         c.text(cx, B + 16, qs[i].first, "middle", 12);
-        c.text(cx, B - 6, num(mean), "middle", 11, "font-weight=\"bold\"");
+        c.text(cx, B - 6, n > 0 ? num(mean) : "-", "middle", 11, "font-weight=\"bold\"");
     }
     if (t95 && t95->max) {
         c.line(L, y(*t95->max), R, y(*t95->max), kFail, 1.5, "stroke-dasharray=\"5,3\"");

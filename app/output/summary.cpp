@@ -141,20 +141,27 @@ bool has_survey(const models::Scenario& scenario) {
 
 namespace detail {
 
-/// The run metrics present for `scenario`, each summarised over `n` replications whose k-th
-/// value of metric index `m` is value(m, k); targets checked on the interval, which for a
-/// share is clipped to [0, 1] (models::mean_interval95).
+/// The run metrics present for `scenario`, each summarised over those of `n` replications
+/// whose value of metric index `k` (value(k, r) for replication r) is defined (finite), so n
+/// counts them; targets checked on the interval, which for a share is clipped to [0, 1]
+/// (models::mean_interval95).
 template <typename Value>
 std::vector<MetricSummary> summarize_metrics(const models::Scenario& scenario, std::size_t n,
                                              const Value& value) {
     std::vector<MetricSummary> out;
     const bool survey = has_survey(scenario);
-    std::vector<double> values(n);
+    std::vector<double> values;
+    values.reserve(n);
     const auto metrics = models::run_metrics();
     for (std::size_t k = 0; k < metrics.size(); ++k) {
         const auto& metric = metrics[k];
         if (!models::metric_present(metric, survey)) continue;
-        for (std::size_t r = 0; r < n; ++r) values[r] = value(k, r);
+        // Only the replications where the value is defined (a lead time needs a delivery).
+        values.clear();
+        for (std::size_t r = 0; r < n; ++r) {
+            const double v = value(k, r);
+            if (std::isfinite(v)) values.push_back(v);
+        }
         MetricSummary m = summarize_values(values, metric.unit == "share");
         m.name = std::string(metric.name);
         m.unit = std::string(metric.unit);

@@ -29,7 +29,7 @@ struct MetricSummary {
     std::string name;        ///< the runs.csv column name
     std::string unit;        ///< from the metric table ("time", "share", ...)
     bool is_count = false;   ///< an integer-valued metric
-    std::size_t n = 0;       ///< replications
+    std::size_t n = 0;       ///< replications where the value is defined (finite)
     double mean = 0.0;       ///< NaN when n == 0
     double sd = 0.0;         ///< sample sd (n-1 denominator); NaN when n < 2
     double ci95_low = 0.0;   ///< mean - t_{0.975,n-1} sd / sqrt(n); NaN when n < 2
@@ -82,7 +82,8 @@ TargetStatus target_status(const models::Target& target, const MetricSummary& m)
 bool has_survey(const models::Scenario& scenario);
 
 /// Summarises every run metric of `results` present for the scenario (survey metrics only
-/// with a survey: models::metric_present) and checks the scenario's targets.
+/// with a survey: models::metric_present) over the replications where it is defined (a lead
+/// time without deliveries is NaN and left out) and checks the scenario's targets.
 Summary summarize(const models::Scenario& scenario,
                   std::span<const models::ReplicationResult> results);
 

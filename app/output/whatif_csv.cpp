@@ -207,16 +207,21 @@ std::vector<VariantComparison> compare_points(const models::Scenario& base,
                 c.metric = std::string(metrics[k].name);
                 c.unit = std::string(metrics[k].unit);
                 c.is_count = metrics[k].is_count;
-                c.n = by_point[p].size();
-                c.n_paired = pairs.size();
+                // Only the replications where the metric is defined (a lead time needs a
+                // delivery): a pair needs it on both sides.
                 std::vector<double> a, b, d, own, base_own;
                 for (const auto& [vp, bp] : pairs) {
+                    if (!std::isfinite((*vp)[k]) || !std::isfinite((*bp)[k])) continue;
                     a.push_back((*vp)[k]);
                     b.push_back((*bp)[k]);
                     d.push_back((*vp)[k] - (*bp)[k]);
                 }
-                for (const auto& [rep, values] : by_point[p]) own.push_back((*values)[k]);
-                for (const auto& [rep, values] : base_rows) base_own.push_back((*values)[k]);
+                for (const auto& [rep, values] : by_point[p])
+                    if (std::isfinite((*values)[k])) own.push_back((*values)[k]);
+                for (const auto& [rep, values] : base_rows)
+                    if (std::isfinite((*values)[k])) base_own.push_back((*values)[k]);
+                c.n = own.size();
+                c.n_paired = d.size();
                 const MetricSummary sa = summarize_values(a);
                 const MetricSummary sb = summarize_values(b);
                 const MetricSummary sd = summarize_values(d);

@@ -52,8 +52,9 @@ struct Comparison {
     std::string metric;
     std::string unit;
     bool is_count = false;
-    std::size_t n = 0;         ///< the variant's replications
-    std::size_t n_paired = 0;  ///< replications both the variant and the base ran
+    std::size_t n = 0;         ///< the variant's replications (where the metric is defined)
+    std::size_t n_paired = 0;  ///< replications both the variant and the base ran (and
+                               ///< where the metric is defined on both sides)
     double mean = 0.0;         ///< the variant's mean over its n replications
     double base_mean = 0.0;    ///< the base's mean over all of its replications
     double diff = 0.0;         ///< mean of (variant - base), paired by replication

@@ -211,6 +211,22 @@ void Pipeline::clock_overflow() const {
         "check the scenario's time values against its time_unit");
 }
 
+void Pipeline::too_many_windows() const {
+    const auto cap = static_cast<double>(kMaxTimeseriesWindows);
+    std::string what = "replication " + std::to_string(replication_) + ": --timeseries " +
+                       sim::format_number(options_.timeseries_window) + " needs more than " +
+                       std::to_string(kMaxTimeseriesWindows) + " windows";
+    if (order_limit_) {
+        what += " (run.orders: the run had not concluded its orders by t = " +
+                sim::format_number(now_) + ", and its end is known only when it ends)";
+    }
+    // The run is longer than now_: suggest a power of ten at least 10 x now_ / cap.
+    const double wider = std::pow(10.0, std::ceil(std::log10(10.0 * now_ / cap)));
+    throw RunLimitError(what + "; use a wider window, at least the run's length / " +
+                        std::to_string(kMaxTimeseriesWindows) + ": --timeseries " +
+                        sim::format_number(wider) + " or more");
+}
+
 // The one dispatch point of events.
 void Pipeline::dispatch(const sim::Event& ev) {
     const StageRef r = refs_[ev.handler];
@@ -328,6 +344,10 @@ Pipeline::Totals Pipeline::totals_now() const {
 
 // Closes the time-series window [window_start_, now_) with the differences of the totals.
 void Pipeline::on_window_end() {
+    // Bounded before it grows: in horizon mode the command line has checked the count, so
+    // only an order-count run (or a last window of rounding) gets here. One more than the
+    // cap is allowed for that last, partial window.
+    if (windows_.size() > kMaxTimeseriesWindows) too_many_windows();
     const Totals t = totals_now();
     const Totals& a = window_start_totals_;
     WindowResult w;
@@ -589,17 +609,21 @@ ReplicationResult Pipeline::collect() {
     const auto concluded = static_cast<double>(delivered_ + lost_ + cancelled_);
     r.orders_concluded = concluded;
     r.throughput = T > 0 ? static_cast<double>(delivered_) / T : 0.0;
-    r.lead_time_mean = lead_time_.mean();
-    r.lead_time_p50 = lead_time_q_.quantile(0.50);
-    r.lead_time_p90 = lead_time_q_.quantile(0.90);
-    r.lead_time_p95 = lead_time_q_.quantile(0.95);
-    r.lead_time_p99 = lead_time_q_.quantile(0.99);
-    r.lead_time_max = lead_time_.max();
+    // Without a delivery there is no lead time and no on-time rate: NaN, an empty cell, and
+    // left out of the summaries (not 0 and 1, which would look measured and meet targets).
+    constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+    const bool any_delivered = delivered_ > 0;
+    r.lead_time_mean = any_delivered ? lead_time_.mean() : kUndefined;
+    r.lead_time_p50 = any_delivered ? lead_time_q_.quantile(0.50) : kUndefined;
+    r.lead_time_p90 = any_delivered ? lead_time_q_.quantile(0.90) : kUndefined;
+    r.lead_time_p95 = any_delivered ? lead_time_q_.quantile(0.95) : kUndefined;
+    r.lead_time_p99 = any_delivered ? lead_time_q_.quantile(0.99) : kUndefined;
+    r.lead_time_max = any_delivered ? lead_time_.max() : kUndefined;
     r.lateness_mean = lateness_.mean();
     r.lateness_p95 = lateness_q_.quantile(0.95);
-    r.on_time_rate = delivered_
+    r.on_time_rate = any_delivered
                          ? static_cast<double>(delivered_ - late_) / static_cast<double>(delivered_)
-                         : 1.0;
+                         : kUndefined;
     if (concluded > 0) {
         // The three rates may overlap (a late defective order is in both); the error rate
         // counts each order once.
@@ -661,11 +685,11 @@ ReplicationResult Pipeline::collect() {
         out.orders_delivered = static_cast<double>(c.delivered);
         out.orders_concluded = static_cast<double>(c.concluded);
         out.customer_errors = static_cast<double>(c.errors);
-        out.lead_time_mean = c.lead.mean();
-        out.lead_time_p95 = c.lead_q.quantile(0.95);
+        out.lead_time_mean = c.delivered ? c.lead.mean() : kUndefined;
+        out.lead_time_p95 = c.delivered ? c.lead_q.quantile(0.95) : kUndefined;
         out.on_time_rate = c.delivered ? static_cast<double>(c.delivered - c.late) /
                                              static_cast<double>(c.delivered)
-                                       : 1.0;
+                                       : kUndefined;
         out.customer_error_rate =
             c.concluded ? static_cast<double>(c.errors) / static_cast<double>(c.concluded) : 0.0;
         const double cost = c.direct_cost + share_by_busy_time(shared_cost, c.busy_time, busy_all);

@@ -80,6 +80,7 @@ private:
     static constexpr std::uint64_t kMaxEventsAtOneInstant = 10'000'000;
     [[noreturn]] void time_stands_still(double t) const;
     [[noreturn]] void clock_overflow() const;
+    [[noreturn]] void too_many_windows() const;
 
     void check_event_budget() const;
     void start();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -50,9 +51,15 @@ public:
     virtual void record(const TraceRecord& r) = 0;
 };
 
+/// At most this many `--timeseries` windows per replication (memory is per window). With a
+/// horizon the command line refuses more before the run; with run.orders the end is known only
+/// at the end, so the engine stops with a RunLimitError when one more window would pass it.
+inline constexpr std::size_t kMaxTimeseriesWindows = 1'000'000;
+
 /// Per-run options that are not part of the scenario.
 struct RunOptions {
-    double timeseries_window = 0.0;  ///< > 0: fill ReplicationResult::windows
+    double timeseries_window = 0.0;  ///< > 0: fill ReplicationResult::windows (at most
+                                     ///< kMaxTimeseriesWindows + 1: a last sliver of rounding)
     bool record_lead_times = false;  ///< fill ReplicationResult::lead_time_batches (warm-up search)
     TraceSink* trace = nullptr;      ///< receives every order event (observer; may be null)
     /// Optional: every 4096 events the run loop stores how far the replication has come, in

@@ -55,6 +55,8 @@ struct ClassResult {
     double orders_delivered = 0;
     double orders_concluded = 0;
     double customer_errors = 0;
+    /// The lead times and on-time rate are NaN (undefined: an empty cell) when no order of the
+    /// product was delivered.
     double lead_time_mean = 0;
     double lead_time_p95 = 0;
     double on_time_rate = 1;
@@ -101,6 +103,8 @@ struct ReplicationResult {
     double customer_errors = 0;   ///< orders that were defective, late or never arrived (once each)
     double orders_concluded = 0;  ///< delivered + lost + cancelled
     double throughput = 0;        ///< delivered per time unit over the observed window
+    /// lead_time_* and on_time_rate are NaN (undefined: an empty cell, left out of the
+    /// summaries) when no order was delivered.
     double lead_time_mean = 0;
     double lead_time_p50 = 0;
     double lead_time_p90 = 0;

@@ -27,13 +27,18 @@ double choose_warmup(const Scenario& scenario, int pilots) {
 }
 
 double ci95_half_width(std::span<const double> values) {
-    const std::size_t n = values.size();
-    if (n < 2) return std::numeric_limits<double>::infinity();
+    std::size_t n = 0;
     double mean = 0.0;
-    for (const double v : values) mean += v;
+    for (const double v : values) {
+        if (!std::isfinite(v)) continue;
+        mean += v;
+        ++n;
+    }
+    if (n < 2) return std::numeric_limits<double>::infinity();
     mean /= static_cast<double>(n);
     double ss = 0.0;
-    for (const double v : values) ss += (v - mean) * (v - mean);
+    for (const double v : values)
+        if (std::isfinite(v)) ss += (v - mean) * (v - mean);
     const double sd = std::sqrt(ss / static_cast<double>(n - 1));
     return t_half_width95(sd, n);
 }

@@ -15,8 +15,9 @@ namespace qosim::models {
 /// arguments. 0 when no bias is detected.
 double choose_warmup(const Scenario& scenario, int pilots = 5);
 
-/// Half-width of the two-sided 95 % Student-t confidence interval of the mean of `values`
-/// (infinity for fewer than two values).
+/// Half-width of the two-sided 95 % Student-t confidence interval of the mean of the finite
+/// entries of `values` (a NaN is a replication where the metric is undefined, such as a lead
+/// time without deliveries, and is left out); infinity for fewer than two finite values.
 double ci95_half_width(std::span<const double> values);
 
 /// `precision:`: the smallest n in [min_n, values.size()] whose first n values have a 95 % CI

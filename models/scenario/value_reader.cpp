@@ -314,6 +314,46 @@ std::optional<std::string> Reader::text(const Cursor& c) {
     return n.scalar;
 }
 
+namespace {
+
+/// What to change when a family's mean or variance is beyond the largest double.
+std::string moments_hint(sim::DistKind kind) {
+    switch (kind) {
+    case sim::DistKind::weibull:
+        return "raise `shape` (1 is the exponential; below about 0.006 a weibull's mean is "
+               "beyond any number) or lower `scale`";
+    case sim::DistKind::gamma:
+        return "raise `shape` or lower `scale` (the mean is shape * scale, the squared "
+               "coefficient of variation 1 / shape)";
+    default: return "use smaller values (or a larger time_unit, so that times are smaller numbers)";
+    }
+}
+
+}  // namespace
+
+bool Reader::finite_moments(const Cursor& c, const DistributionSchema& family,
+                            const sim::Distribution& d) {
+    // Every figure made from a duration (the clock, utilisations, `check`'s queue formulas)
+    // needs its mean, and `check` its variance: neither may overflow to infinity.
+    const std::string name(family.name);
+    std::string what;
+    if (!std::isfinite(d.mean())) {
+        what = d.kind() == sim::DistKind::weibull
+                   ? "has no finite mean: scale * Gamma(1 + 1/shape) overflows the largest number "
+                     "(about 1.8e308)"
+                   : "has no finite mean: it overflows the largest number (about 1.8e308)";
+    } else if (!std::isfinite(d.scv())) {
+        what = d.kind() == sim::DistKind::weibull
+                   ? "has no finite variance: Gamma(1 + 2/shape) / Gamma(1 + 1/shape)^2 "
+                     "overflows the largest number (about 1.8e308)"
+                   : "has no finite variance: it overflows the largest number (about 1.8e308)";
+    } else {
+        return true;
+    }
+    error(c.loc, c.path, "this " + name + " distribution " + what, moments_hint(d.kind()));
+    return false;
+}
+
 std::optional<sim::Distribution> Reader::distribution(const Cursor& c) {
     if (!require(c)) return std::nullopt;
     const RawNode& n = *c.node;
@@ -444,7 +484,9 @@ std::optional<sim::Distribution> Reader::distribution(const Cursor& c) {
     }
     if (error_count() != errors_before) return std::nullopt;
 
-    try {
+    // The distribution, or none (an error is recorded); its mean and variance are checked
+    // below, once for every family.
+    const auto make = [&]() -> std::optional<sim::Distribution> {
         switch (family->kind) {
         case sim::DistKind::exponential:
             if (present[1]) {
@@ -476,6 +518,12 @@ std::optional<sim::Distribution> Reader::distribution(const Cursor& c) {
         case sim::DistKind::weibull: return sim::Distribution::weibull(scalars[0], scalars[1]);
         case sim::DistKind::empirical: return sim::Distribution::empirical(lists[0], lists[1]);
         }
+        return std::nullopt;
+    };
+    try {
+        const auto made = make();
+        if (made && !finite_moments(c, *family, *made)) return std::nullopt;
+        return made;
     } catch (const sim::ParamError& e) {
         // Placed at the parameter when it is one as written (not "values[3]" or "sum of
         // weights", which stay with the distribution).

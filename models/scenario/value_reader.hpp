@@ -86,9 +86,14 @@ public:
 
     /// A distribution: a bare number >= 0 (constant) or {dist: NAME, params}. Parameters are
     /// checked by the sim::Distribution factories; their messages are placed at the parameter.
+    /// A distribution whose mean or variance is not finite is refused (finite_moments).
     std::optional<sim::Distribution> distribution(const Cursor& c);
 
 private:
+    /// False (an error at `c`, with what to change) when `d`'s mean or variance is not a
+    /// finite number (a weibull of tiny shape, a gamma with shape * scale beyond 1e308).
+    bool finite_moments(const Cursor& c, const DistributionSchema& family,
+                        const sim::Distribution& d);
     std::optional<double> number_at(const Cursor& c, const RawNode& node, const std::string& path);
     bool reject_reserved_value(const Cursor& c);
 

@@ -49,6 +49,54 @@ TEST_CASE("fields are quoted per RFC 4180", "[csv]") {
     CHECK(quote_field("cr\r") == "\"cr\r\"");
 }
 
+TEST_CASE("text that a spreadsheet would evaluate is escaped; numbers never", "[csv]") {
+    // A leading apostrophe inside a quoted field: shown as text, not evaluated.
+    CHECK(text_field("=1+1") == "\"'=1+1\"");
+    CHECK(text_field("@x") == "\"'@x\"");
+    CHECK(text_field("-y") == "\"'-y\"");
+    CHECK(text_field("+y") == "\"'+y\"");
+    CHECK(text_field("\tx") == "\"'\tx\"");
+    CHECK(text_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+    CHECK(text_field("-inf") == "\"'-inf\"");
+    CHECK(text_field("-1+1") == "\"'-1+1\"");
+    CHECK(text_field("--1") == "\"'--1\"");
+    CHECK(text_field("-") == "\"'-\"");
+    // Plain numbers that reach text() stay as they are (a swept value "-2", a seed).
+    CHECK(text_field("-2") == "-2");
+    CHECK(text_field("-1.5e-07") == "-1.5e-07");
+    CHECK(text_field("+0.5") == "+0.5");
+    CHECK(text_field("-.5") == "-.5");
+    CHECK(text_field("18446744073709551615") == "18446744073709551615");
+    // Not at the start: unchanged.
+    CHECK(text_field("a=b") == "a=b");
+    CHECK(text_field("stages.smt.servers=3;run.seed=-1") == "stages.smt.servers=3;run.seed=-1");
+    CHECK(text_field(">= 0.95") == ">= 0.95");
+    CHECK(text_field("<= -1") == "<= -1");
+    CHECK(text_field("") == "");
+
+    CsvBuilder csv;
+    csv.text("=1+1").number(-3.25).count(-4.0).text("-2").number(-1e-7).end_row();
+    CHECK(csv.str() == "\"'=1+1\",-3.25,-4,-2,-1e-07\n");
+}
+
+TEST_CASE("no fixed header or enum value of the CSV files is escaped", "[csv]") {
+    for (const auto& m : models::run_metrics()) CHECK_FALSE(looks_like_formula(m.name));
+    for (const auto& m : models::stage_metrics()) CHECK_FALSE(looks_like_formula(m.name));
+    for (const auto& m : models::class_metrics()) CHECK_FALSE(looks_like_formula(m.name));
+    for (const auto t :
+         {models::StageType::source, models::StageType::station, models::StageType::inspection,
+          models::StageType::link, models::StageType::sink})
+        CHECK_FALSE(looks_like_formula(models::to_string(t)));
+    for (const auto t :
+         {TargetStatus::none, TargetStatus::yes, TargetStatus::no, TargetStatus::undecided})
+        CHECK_FALSE(looks_like_formula(to_string(t)));
+    for (const std::string_view v :
+         {"yes", "no", "fixed", "auto-mser5", "grid", "lhs", "key", "value", "metric", "mean", "sd",
+          "ci95_low", "ci95_high", "n", "target", "target_met", "replication", "seed"})
+        CHECK_FALSE(looks_like_formula(v));
+    CHECK(looks_like_formula("=1+1"));
+}
+
 TEST_CASE("CsvBuilder joins fields and rows", "[csv]") {
     CsvBuilder csv;
     csv.text("name").text("x").text("n").end_row();
@@ -247,6 +295,49 @@ TEST_CASE("summarize covers every run metric and checks the targets", "[summary]
     CHECK(csv.find("\nthroughput,2,1,") != std::string::npos);
     CHECK(csv.find(",3,>= 100,no\n") != std::string::npos);
     CHECK(csv.find("\nwip_mean,0,0,0,0,3,,\n") != std::string::npos);
+}
+
+TEST_CASE("a lead time no replication measured is left out of the summary", "[summary]") {
+    // Replication 1 delivered nothing: its lead time and on-time rate are NaN (empty cells).
+    models::Scenario scenario;
+    scenario.stages.resize(1);
+    models::Target t;
+    t.metric = "on_time_rate";
+    t.min = 0.9;
+    scenario.targets.push_back(t);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<models::ReplicationResult> results{fake_result(0, 1.0, 1), fake_result(1, 2.0, 1),
+                                                   fake_result(2, 3.0, 1)};
+    const double lead[] = {2.0, nan, 4.0};
+    for (std::size_t r = 0; r < 3; ++r) {
+        results[r].lead_time_mean = lead[r];
+        results[r].on_time_rate = std::isnan(lead[r]) ? nan : 1.0;
+        results[r].classes.resize(1);
+        results[r].classes[0].lead_time_mean = lead[r];
+    }
+    scenario.products.resize(1);
+    scenario.products[0].name = "p";
+    const Summary s = summarize(scenario, results);
+    const MetricSummary* lt = s.find("lead_time_mean");
+    REQUIRE(lt != nullptr);
+    CHECK(lt->n == 2);
+    CHECK(lt->mean == Approx(3.0));
+    CHECK(s.find("throughput")->n == 3);
+    CHECK(s.find("on_time_rate")->n == 2);
+    CHECK(s.find("on_time_rate")->target_met == TargetStatus::yes);
+    CHECK(s.class_summaries.at(0).at(2).name == "lead_time_mean");
+    CHECK(s.class_summaries.at(0).at(2).n == 2);
+    const std::string runs = runs_csv(results, false);
+    CHECK(runs.find("\n1,99,101,0,0,2,,") != std::string::npos);  // lead_time_mean empty
+
+    // No replication delivered: n = 0, empty cells, and a target on it is undecided.
+    for (auto& r : results) r.lead_time_mean = r.on_time_rate = nan;
+    const Summary none = summarize(scenario, results);
+    CHECK(none.find("lead_time_mean")->n == 0);
+    CHECK(none.find("on_time_rate")->target_met == TargetStatus::undecided);
+    const std::string csv = summary_csv(none);
+    CHECK(csv.find("\nlead_time_mean,,,,,0,,\n") != std::string::npos);
+    CHECK(csv.find("\non_time_rate,,,,,0,>= 0.9,undecided\n") != std::string::npos);
 }
 
 TEST_CASE("runs.csv and stages.csv columns come from the metric table", "[csv]") {

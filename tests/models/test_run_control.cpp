@@ -62,3 +62,15 @@ TEST_CASE("replications_needed is the smallest prefix meeting the goal", "[run_c
     const double at_five = ci95_half_width(std::span<const double>(kSeries).first(5));
     CHECK(replications_needed(kSeries, at_five, 2) == 5u);
 }
+
+TEST_CASE("ci95_half_width leaves out replications where the metric is undefined",
+          "[run_control]") {
+    // A lead time without deliveries is NaN: the interval is over the others.
+    const double nan = std::nan("");
+    const std::vector<double> with_gaps{1, nan, 2, 3, nan, 4, 5};
+    CHECK(ci95_half_width(with_gaps) == Approx(1.96324).epsilon(1e-5));
+    CHECK(std::isinf(ci95_half_width(std::vector<double>{nan, nan, 4.0})));
+    // The count needed is of replications run, gaps included: 0, 2 reach 12.71 at the third.
+    const std::vector<double> series{0, nan, 2, 1, 1};
+    CHECK(replications_needed(series, 13.0, 2) == 3u);
+}
