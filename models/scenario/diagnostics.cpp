@@ -1,15 +1,24 @@
 // Scenario errors: rendering one diagnostic and collecting many into one exception.
 #include "models/scenario/diagnostics.hpp"
 
+#include <algorithm>
+
 namespace qosim::models {
 
 namespace {
 
 std::string render_all(const std::vector<Diagnostic>& diags) {
     std::string out;
-    for (const auto& d : diags) {
+    const std::size_t shown = std::min(diags.size(), kMaxRenderedDiagnostics);
+    for (std::size_t i = 0; i < shown; ++i) {
         if (!out.empty()) out += '\n';
-        out += d.render();
+        out += diags[i].render();
+    }
+    if (diags.size() > shown) {
+        const std::size_t more = diags.size() - shown;
+        out += "\n\u2026 and " + std::to_string(more) + " more error" + (more == 1 ? "" : "s") +
+               " (" + std::to_string(diags.size()) + " in all, the first " + std::to_string(shown) +
+               " shown); fix these and run again: one mistake often causes many";
     }
     return out;
 }

@@ -198,3 +198,34 @@ TEST_CASE("--timeseries in an order-count run stops at the window cap, not out o
     CHECK(ok.code == 0);
     CHECK(lines(read_file(tmp / "ok" / "timeseries.csv")).size() > 100);
 }
+
+TEST_CASE("a scenario with 200 000 bad keys prints the first 50 and a count, not 34 MB",
+          "[cli][hardening]") {
+    const TempDir tmp;
+    const fs::path scenario = tmp / "keys.yaml";
+    {
+        std::ofstream f(scenario, std::ios::binary);
+        f << "run: {horizon: 10}\n"
+             "stages: {src: {type: source, interarrival: 1}, sink: {type: sink}}\n"
+             "routes: [{from: src, to: sink}]\n";
+        for (int i = 0; i < 200000; ++i) f << "junk" << i << ": 1\n";
+    }
+    const auto r = run_cli("run " + quoted(scenario) + " --out " + quoted(tmp / "res"));
+    CHECK(r.code == 2);
+    CHECK_FALSE(fs::exists(tmp / "res"));
+    CHECK(r.out.empty());
+    CHECK(r.err.size() < 20000);
+    const auto err = lines(r.err);
+    std::size_t located = 0;
+    for (const auto& line : err)
+        if (line.rfind(scenario.string() + ":", 0) == 0 &&
+            line.find(": unknown key `junk") != std::string::npos)
+            ++located;
+    CHECK(located == 50);
+    CHECK(r.err.find("keys.yaml:4:1: junk0: unknown key `junk0`") != std::string::npos);
+    CHECK(r.err.find("keys.yaml:53:1: junk49: unknown key `junk49`") != std::string::npos);
+    CHECK(r.err.find("junk50`") == std::string::npos);
+    REQUIRE_FALSE(err.empty());
+    CHECK(err.back().rfind("\u2026 and 199950 more errors (200000 in all, the first 50 shown)",
+                           0) == 0);
+}

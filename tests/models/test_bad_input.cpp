@@ -505,3 +505,27 @@ TEST_CASE("product, survey, run and precision rules that need no file of their o
     CHECK(d[0].message == "missing required key `response_rate`");
     CHECK(d[1].message == "must be > 0, got 0");
 }
+
+TEST_CASE("a scenario error renders at most kMaxRenderedDiagnostics, then counts the rest",
+          "[loader][bad_input]") {
+    auto diags = [](std::size_t n) {
+        std::vector<Diagnostic> out(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            out[i].loc.file = "f.yaml";
+            out[i].loc.line = static_cast<int>(i + 1);
+            out[i].loc.column = 1;
+            out[i].message = "bad " + std::to_string(i);
+        }
+        return out;
+    };
+    const std::string all = ScenarioError(diags(kMaxRenderedDiagnostics)).what();
+    CHECK(all.find("f.yaml:50:1: bad 49") != std::string::npos);
+    CHECK(all.find("more error") == std::string::npos);
+    const ScenarioError one_more(diags(kMaxRenderedDiagnostics + 1));
+    const std::string text = one_more.what();
+    CHECK(text.find("f.yaml:50:1: bad 49") != std::string::npos);
+    CHECK(text.find("bad 50") == std::string::npos);
+    CHECK(text.find("\n\u2026 and 1 more error (51 in all, the first 50 shown); fix these") !=
+          std::string::npos);
+    CHECK(one_more.diagnostics().size() == kMaxRenderedDiagnostics + 1);  // all kept
+}
