@@ -9,8 +9,14 @@ set -euo pipefail
 # Graphviz (`dot`) renders `qosim graph -o FILE.svg|png`; python3-jsonschema validates the
 # bundled scenarios against `qosim schema` (python3-yaml reads them); Chromium renders
 # report.html headless in the tests.
+# Clang 14 builds the `clang` preset (CI compiles with both compilers) and the libFuzzer targets
+# (`fuzz` preset, scripts/fuzz.sh): libclang-rt-14-dev has the sanitizer and fuzzer runtimes,
+# libfuzzer-14-dev the libFuzzer library.
 packages=(
     g++
+    clang
+    libclang-rt-14-dev
+    libfuzzer-14-dev
     cmake
     ninja-build
     libboost-dev

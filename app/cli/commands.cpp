@@ -41,8 +41,6 @@ namespace qosim::app {
 
 namespace detail {
 
-constexpr const char* kNotSupported = "is not supported by this version yet";
-
 /// Accepts a whole number >= 1 (thread counts).
 const CLI::Validator kAtLeastOne(
     [](std::string& value) -> std::string {

@@ -47,6 +47,15 @@ constexpr Range share_interval() {  // (0, 1]
 
 // Builds one table row: key("run.horizon", KeyType::number).required().range(gt(0)) ...
 class KeyBuilder {
+    // Defined before its callers: clang 14 does not instantiate a member template used in a
+    // constant expression when its definition comes later in the class.
+    template <class F>
+    constexpr KeyBuilder with(F f) const {
+        KeyBuilder b = *this;
+        f(b.k_);
+        return b;
+    }
+
 public:
     constexpr KeyBuilder(std::string_view path, KeyType type) {
         k_.path = path;
@@ -85,12 +94,6 @@ public:
     constexpr operator SchemaKey() const { return k_; }  // NOLINT: rows convert implicitly
 
 private:
-    template <class F>
-    constexpr KeyBuilder with(F f) const {
-        KeyBuilder b = *this;
-        f(b.k_);
-        return b;
-    }
     SchemaKey k_;
 };
 
