@@ -192,9 +192,9 @@ TEST_CASE("results that would not fit in memory are refused before the run", "[c
     const TempDir tmp;
     const fs::path out = tmp / "res";
     // 10^6 replications of 10^6 windows each: terabytes, on any machine.
-    const auto r = run_cli("run " + data("mm1.yaml") +
-                           " --quiet --reps 1000000 --horizon 1000000 --timeseries 1 --out " +
-                           quoted(out));
+    const auto r =
+        run_cli("run " + data("mm1.yaml") +
+                " --quiet --reps 1000000 --horizon 1000000 --timeseries 1 --out " + quoted(out));
     CHECK(r.code == 2);
     CHECK(r.err.find("would take about") != std::string::npos);
     CHECK(r.err.find("use at most") != std::string::npos);
