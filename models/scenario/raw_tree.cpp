@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <sstream>
 #include <unordered_set>
 #include <utility>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 namespace qosim::models::detail {
@@ -229,23 +231,78 @@ std::string RawNode::describe() const {
     return "?";
 }
 
+namespace {
+
+/// Sees only where documents start; the nodes themselves are built by YAML::Load.
+class DocumentStarts final : public YAML::EventHandler {
+public:
+    std::vector<YAML::Mark> starts;
+
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
+bool same_place(const YAML::Mark& a, const YAML::Mark& b) {
+    return a.pos == b.pos && a.line == b.line && a.column == b.column;
+}
+
+SourceLoc located(const std::string& file, const YAML::Mark& m) {
+    if (m.is_null() || m.line < 0) return {file, 0, 0};
+    return {file, m.line + 1, m.column + 1};
+}
+
+}  // namespace
+
 std::optional<RawNode> parse_yaml(const std::string& text, const std::string& file,
                                   std::vector<Diagnostic>& diags) {
     YAML::Node root;
     try {
-        std::vector<YAML::Node> docs = YAML::LoadAll(text);
-        if (docs.size() > 1) {
-            const YAML::Mark m = docs[1].Mark();
-            SourceLoc loc{file, 0, 0};
-            if (!m.is_null() && m.line >= 0) loc = {file, m.line + 1, m.column + 1};
-            diags.push_back({loc, "",
+        // A scenario file holds one document. yaml-cpp 0.7's LoadAll would tell how many there
+        // are, but a stray `,` outside brackets makes its parser return an empty document
+        // without consuming anything, again and again, until memory runs out (yaml-cpp issue
+        // 1040). So the documents are counted here, at most three, and a document that starts
+        // where the one before it started is that stray token, reported as a syntax error.
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        DocumentStarts docs;
+        while (docs.starts.size() < 3 && parser.HandleNextDocument(docs)) {
+        }
+        for (std::size_t i = 1; i < docs.starts.size(); ++i) {
+            if (!same_place(docs.starts[i - 1], docs.starts[i])) continue;
+            const SourceLoc loc = located(file, docs.starts[i]);
+            const std::size_t pos = docs.starts[i].pos >= 0
+                                        ? static_cast<std::size_t>(docs.starts[i].pos)
+                                        : text.size();
+            std::string what = "this";
+            if (pos < text.size()) {
+                what.assign(1, '`');
+                what.push_back(text[pos]);
+                what.push_back('`');
+            }
+            diags.push_back({loc, "", "YAML syntax error: " + what + " cannot start a value here",
+                             "a `,` separates items only inside [ ] or { }; remove it, or quote "
+                             "the value it belongs to"});
+            return std::nullopt;
+        }
+        if (docs.starts.size() > 1) {
+            diags.push_back({located(file, docs.starts[1]), "",
                              "a second YAML document starts here (after `---`); a scenario file "
                              "holds one scenario",
                              "remove the `---` line and what follows, or put each scenario in "
                              "its own file"});
             return std::nullopt;
         }
-        if (!docs.empty()) root = docs.front();
+        if (!docs.starts.empty()) root = YAML::Load(text);
     } catch (const YAML::Exception& e) {  // ParserException, and e.g. an undefined alias
         SourceLoc loc{file, 0, 0};
         if (!e.mark.is_null()) loc = {file, e.mark.line + 1, e.mark.column + 1};

@@ -48,6 +48,8 @@ struct Case {
 // clang-format off
 const Case kCorpus[] = {
     {"syntax",                   3,  7, "",                                "YAML syntax error"},
+    {"stray_comma",              2,  1, "",                                "YAML syntax error: `,` cannot start a value here"},
+    {"multi_document",           4,  1, "",                                "a second YAML document starts here"},
     {"duplicate_key",            9,  5, "stages.smt.servers",              "duplicate key `servers` (first given at line 7)"},
     {"wrong_type_word",          5, 33, "stages.smt.servers",              "must be a whole number, got `two`"},
     {"wrong_type_fraction",      5, 33, "stages.smt.servers",              "must be a whole number, got 2.5"},
