@@ -187,10 +187,11 @@ void Pipeline::count_event(const sim::Event& ev) {
     if (!observer) ++events_count_;
     if (static_cast<double>(events_count_) > max_events_)
         throw RunLimitError("replication " + std::to_string(replication_) +
-                            ": more than run.max_events events by time " + std::to_string(now_) +
-                            " (a line that never settles, or far more work than expected); if the "
-                            "run is right, raise run.max_events (default 1e9) or shorten "
-                            "run.horizon");
+                            ": more than run.max_events = " + sim::format_number(max_events_) +
+                            " events by t = " + sim::format_number(now_) +
+                            " (a line that never settles, a retry storm, or far more work than "
+                            "expected); if the run is right, raise run.max_events (default 1e9) "
+                            "or shorten run.horizon");
 }
 
 void Pipeline::time_stands_still(double t) const {

@@ -67,11 +67,14 @@ struct Outcome {
     std::string err;
 };
 
-/// Runs `qosim ARGS` (optionally in directory `cwd`), capturing stdout and stderr in files.
-inline Outcome run_cli(const std::string& args, const fs::path& cwd = {}) {
+/// Runs `qosim ARGS` (optionally in directory `cwd`, and with its address space limited to
+/// `address_space_kib` by `ulimit -v`), capturing stdout and stderr in files.
+inline Outcome run_cli(const std::string& args, const fs::path& cwd = {},
+                       long address_space_kib = 0) {
     const TempDir logs;
     std::string cmd;
     if (!cwd.empty()) cmd = "cd " + quoted(cwd) + " && ";
+    if (address_space_kib > 0) cmd += "ulimit -v " + std::to_string(address_space_kib) + " && ";
     cmd += quoted(QOSIM_BINARY) + " " + args + " >" + quoted(logs / "out") + " 2>" +
            quoted(logs / "err") + " </dev/null";
     const int status = std::system(cmd.c_str());

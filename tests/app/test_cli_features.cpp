@@ -457,3 +457,50 @@ TEST_CASE("a list index too large for any number is a located error, exit 2", "[
     CHECK(r.err.find("so there is no index 99999999999999999999") != std::string::npos);
     CHECK(r.err.find("internal error") == std::string::npos);
 }
+
+// ASan reserves terabytes of address space for its shadow memory, so `ulimit -v` cannot
+// be used under it; the release and clang builds run these.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSpaceLimits = false;
+#else
+constexpr bool kAddressSpaceLimits = true;
+#endif
+
+TEST_CASE("out of memory and a thread limit each get their own message", "[cli][hardening]") {
+    if (!kAddressSpaceLimits) {
+        SUCCEED("not under ASan");
+        return;
+    }
+    const TempDir tmp;
+    const auto out = tmp / "res";
+    REQUIRE(run_cli("run " + data("mm1.yaml") + " --quiet --reps 64 --out " + quoted(out)).code ==
+            0);
+    const std::string runs = read_file(out / "runs.csv"), summary = read_file(out / "summary.csv");
+
+    SECTION("out of memory: a message of its own, and the previous output set is untouched") {
+        // A million replications' results do not fit in 150 MB of address space.
+        const auto r = run_cli("run " + data("mm1.yaml") + " --reps 1000000 --out " + quoted(out),
+                               {}, 150 * 1024);
+        INFO(r.err);
+        CHECK(r.code == 1);
+        CHECK(r.err.find("qosim: out of memory") != std::string::npos);
+        CHECK(r.err.find("The output directory is unchanged") != std::string::npos);
+        CHECK(r.err.find("internal error") == std::string::npos);
+        CHECK(read_file(out / "runs.csv") == runs);
+        CHECK(read_file(out / "summary.csv") == summary);
+    }
+    SECTION("too many threads: a warning, and the same results with the threads it got") {
+        // Each thread takes address space for its stack and its malloc arena: 200 MB holds a
+        // few, not 64.
+        const auto few = tmp / "few";
+        const auto r =
+            run_cli("run " + data("mm1.yaml") + " --quiet --reps 64 --jobs 64 --out " + quoted(few),
+                    {}, 200 * 1024);
+        INFO(r.err);
+        CHECK(r.code == 0);
+        CHECK(r.err.find("worker threads (the system refused more") != std::string::npos);
+        CHECK(r.err.find("the results are the same, only slower") != std::string::npos);
+        CHECK(read_file(few / "runs.csv") == runs);
+        CHECK(read_file(few / "summary.csv") == summary);
+    }
+}

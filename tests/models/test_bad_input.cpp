@@ -133,6 +133,17 @@ const Case kCorpus[] = {
     {"precision_unknown_metric", 4, 23, "run.precision.metric",            "did you mean `customer_error_rate`?"},
     {"precision_half_width_zero",4, 51, "run.precision.half_width",        "must be > 0, got 0"},
     {"survey_response_rate",     6, 46, "stages.done.survey.response_rate", "must be in [0, 1] (a probability), got 1.5"},
+    // inputs that once crashed, hung or exhausted qosim
+    {"alias_cycle_list",         2,  7, "name.0",                          "an alias refers to the anchor that contains it"},
+    {"alias_cycle_map",          3,  6, "run.again",                       "an alias refers to the anchor that contains it"},
+    {"billion_laughs",           3, 31, "l4.7.8.9.3.7",                    "expand to more than 100000 copied YAML nodes"},
+    {"deep_nesting",             3, 69, "run.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0", "nests deeper than 64 levels"},
+    {"servers_huge",             7, 31, "stages.m.servers",                "must be in [1, 100000], got 100000000"},
+    {"replications_huge",        4, 35, "run.replications",                "must be in [1, 1000000], got 10000000"},
+    {"retry_max_overflow",       7, 72, "stages.net.retry.max",            "must be in [0, 1000000], got 2147483647"},
+    {"interarrival_tiny",        6, 40, "stages.orders.interarrival",      "more than run.max_events = 1e+09 events"},
+    {"interarrival_tiny",        6, 40, "stages.orders.interarrival",      "raise run.max_events only if this is meant"},
+    {"shift_cycle_tiny",        11, 14, "stages.m.shifts.cycle",           "changes shift about 2e+12 times over run.horizon = 1000"},
 };
 // clang-format on
 

@@ -246,6 +246,23 @@ TEST_CASE("progress guards: a clock that stands still or overflows, a source bey
             CHECK_THAT(e.what(), Catch::Contains("the clock passed the largest number"));
         }
     }
+    SECTION("a retry storm stops at run.max_events, saying how to raise it") {
+        // 1 000 orders, each sent about 100 times before one gets through: some 10^5 events,
+        // which no load-time estimate foresees (the source alone creates 1 000 orders).
+        const std::string yaml =
+            "name: r\ntime_unit: hour\nrun: {horizon: 1000, seed: 1, max_events: 10000}\n"
+            "stages:\n  orders: {type: source, interarrival: 1}\n"
+            "  net: {type: link, delay: 0.5, loss_prob: 0.99, retry: {timeout: 0.01, max: "
+            "1000000}}\n  out: {type: sink}\n"
+            "routes:\n  - {from: orders, to: net}\n  - {from: net, to: out}\n";
+        try {
+            (void)run_replication(load_scenario_text(yaml, "r.yaml"), 0, 1);
+            FAIL("the run should have stopped");
+        } catch (const RunLimitError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("more than run.max_events = 10000 events by t ="));
+            CHECK_THAT(e.what(), Catch::Contains("raise run.max_events (default 1e9)"));
+        }
+    }
     SECTION("a source that alone needs more than run.max_events is refused before it starts") {
         const std::string yaml =
             "name: f\ntime_unit: hour\nrun: {horizon: 1000, warmup: 0, replications: 1}\n"

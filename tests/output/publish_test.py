@@ -6,7 +6,8 @@
 A kill (SIGKILL) at many moments of the write phase must leave the output directory with the
 previous complete set or the new complete set, byte for byte, never a mix; the next run must
 leave no temp files. A full disk (a small tmpfs, when this machine lets us mount one) must
-leave the previous set. Files qosim did not write stay; outputs never overwrite inputs.
+leave the previous set. SIGTERM while the trace is written leaves no trace temp files. Files
+qosim did not write stay; outputs never overwrite inputs.
 """
 import os
 import random
@@ -232,10 +233,48 @@ def inputs_test(work):
           f"--out onto the scenario's name: {r.stderr!r}")
 
 
+def trace_signal_test(work):
+    """SIGTERM while the trace is written leaves no trace file behind. While replications run,
+    the first SIGTERM stops the run at the next replication (exit 130, no trace: it would have
+    gaps) and the parts are removed; during the commit, the handler removes the temp file
+    before the signal ends the process."""
+    trace = os.path.join(work, "trace.csv")
+    out = os.path.join(work, "o")
+    common = [QOSIM, "run", MM1, "--out", out, "--jobs", "2", "--quiet", "--trace", trace]
+    # Parts: eight replications, so a signal finds some still to start. Commit: two
+    # replications of 100 000 hours trace about 90 MB, a commit long enough to be hit.
+    phases = {"parts": (["--reps", "8", "--horizon", "20000"], ".trace.csv.rep", 130),
+              "commit": (["--reps", "2", "--horizon", "100000"], ".trace.csv.tmp", -signal.SIGTERM)}
+    rng = random.Random(5)
+    hits = {"parts": 0, "commit": 0}
+    for i in range(8):
+        phase = "commit" if i % 2 else "parts"
+        extra, marker, code = phases[phase]
+        p = subprocess.Popen(common + extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seen = False
+        while p.poll() is None and not seen:
+            seen = any(e.startswith(marker) for e in os.listdir(work))
+        if seen:
+            time.sleep(rng.uniform(0, 0.02))
+            p.send_signal(signal.SIGTERM)
+        rc = p.wait()
+        if seen and rc == code:
+            hits[phase] += 1
+            check(not os.path.exists(trace), f"SIGTERM {i} ({phase}): a trace was written")
+        left = [e for e in os.listdir(work) if e.startswith(".trace.csv")]
+        check(left == [], f"SIGTERM {i} ({phase}): trace leftovers {left}")
+        if os.path.exists(trace):
+            os.remove(trace)  # the run finished before the signal
+    print(f"SIGTERM while replications wrote trace parts {hits['parts']} times, during the "
+          f"trace commit {hits['commit']} times", flush=True)
+    check(hits["parts"] >= 2 and hits["commit"] >= 2,
+          f"too few signals reached the trace: {hits}")
+
+
 def main():
     work = tempfile.mkdtemp(prefix="qosim-publish-")
     try:
-        for test in (inputs_test, ownership_test, disk_full_test, kill_test):
+        for test in (inputs_test, ownership_test, trace_signal_test, disk_full_test, kill_test):
             sub = os.path.join(work, test.__name__)
             os.mkdir(sub)
             print("==", test.__name__, flush=True)
