@@ -1,6 +1,7 @@
 // The raw scenario tree: yaml-cpp nodes converted to located plain nodes, duplicates caught.
 #include "models/scenario/raw_tree.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -252,19 +253,12 @@ public:
     void OnMapEnd() override {}
 };
 
-bool same_place(const YAML::Mark& a, const YAML::Mark& b) {
-    return a.pos == b.pos && a.line == b.line && a.column == b.column;
-}
-
-SourceLoc located(const std::string& file, const YAML::Mark& m) {
-    if (m.is_null() || m.line < 0) return {file, 0, 0};
-    return {file, m.line + 1, m.column + 1};
-}
-
 }  // namespace
 
 std::optional<RawNode> parse_yaml(const std::string& text, const std::string& file,
                                   std::vector<Diagnostic>& diags) {
+    const Locator where{file, nullptr};
+    const SourceLoc unplaced{file, 0, 0};
     YAML::Node root;
     try {
         // A scenario file holds one document. yaml-cpp 0.7's LoadAll would tell how many there
@@ -278,24 +272,17 @@ std::optional<RawNode> parse_yaml(const std::string& text, const std::string& fi
         while (docs.starts.size() < 3 && parser.HandleNextDocument(docs)) {
         }
         for (std::size_t i = 1; i < docs.starts.size(); ++i) {
-            if (!same_place(docs.starts[i - 1], docs.starts[i])) continue;
-            const SourceLoc loc = located(file, docs.starts[i]);
-            const std::size_t pos = docs.starts[i].pos >= 0
-                                        ? static_cast<std::size_t>(docs.starts[i].pos)
-                                        : text.size();
-            std::string what = "this";
-            if (pos < text.size()) {
-                what.assign(1, '`');
-                what.push_back(text[pos]);
-                what.push_back('`');
-            }
-            diags.push_back({loc, "", "YAML syntax error: " + what + " cannot start a value here",
+            if (docs.starts[i - 1].pos != docs.starts[i].pos) continue;
+            const auto pos = static_cast<std::size_t>(std::max(0, docs.starts[i].pos));
+            const std::string what = pos < text.size() ? std::string{'`', text[pos], '`'} : "this";
+            diags.push_back({where.at(docs.starts[i], unplaced), "",
+                             "YAML syntax error: " + what + " cannot start a value here",
                              "a `,` separates items only inside [ ] or { }; remove it, or quote "
                              "the value it belongs to"});
             return std::nullopt;
         }
         if (docs.starts.size() > 1) {
-            diags.push_back({located(file, docs.starts[1]), "",
+            diags.push_back({where.at(docs.starts[1], unplaced), "",
                              "a second YAML document starts here (after `---`); a scenario file "
                              "holds one scenario",
                              "remove the `---` line and what follows, or put each scenario in "
@@ -304,8 +291,7 @@ std::optional<RawNode> parse_yaml(const std::string& text, const std::string& fi
         }
         if (!docs.starts.empty()) root = YAML::Load(text);
     } catch (const YAML::Exception& e) {  // ParserException, and e.g. an undefined alias
-        SourceLoc loc{file, 0, 0};
-        if (!e.mark.is_null()) loc = {file, e.mark.line + 1, e.mark.column + 1};
+        const SourceLoc loc = where.at(e.mark, unplaced);
         if (const auto tab = indentation_tab(text, file, loc.line)) {
             diags.push_back({*tab, "", "tabs are not allowed in YAML indentation; use spaces",
                              "replace the tab with spaces (YAML indents with spaces only)"});
@@ -315,7 +301,6 @@ std::optional<RawNode> parse_yaml(const std::string& text, const std::string& fi
                          "check the indentation and brackets around this place"});
         return std::nullopt;
     }
-    const Locator where{file, nullptr};
     Walk walk{where, diags};
     RawNode out = convert(root, where.at(root.Mark(), SourceLoc{file, 1, 1}), "", walk);
     if (walk.stopped) return std::nullopt;
