@@ -16,6 +16,14 @@ namespace cli_test {
 
 namespace fs = std::filesystem;
 
+/// Built with AddressSanitizer: time and memory run several times higher, and the shadow
+/// memory's terabytes of address space rule out `ulimit -v`.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+
 /// A fresh, uniquely named directory under the system temp dir, removed at scope exit.
 class TempDir {
 public:

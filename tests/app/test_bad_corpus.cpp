@@ -14,6 +14,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -58,13 +60,6 @@ Finished run_qosim(const fs::path& file, const fs::path& out, const fs::path& wo
     return f;
 }
 
-// Sanitizers multiply time and memory: the bounds hold for the plain (release) build.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kBounded = false;
-#else
-constexpr bool kBounded = true;
-#endif
-
 }  // namespace
 
 TEST_CASE("every bad-input class exits 2 with file:line:column and writes nothing", "[cli]") {
@@ -90,7 +85,7 @@ TEST_CASE("every bad-input class exits 2 with file:line:column and writes nothin
             std::regex_replace(entry.path().filename().string(), std::regex(R"([.])"), R"(\.)") +
             R"(:(\d+:\d+:)? )");
         CHECK(std::regex_search(err, place));
-        if (kBounded) {
+        if (!cli_test::kAddressSanitizer) {  // the bounds hold for the plain build
             INFO("wall " << run.seconds << " s, peak " << run.peak_kib << " KiB");
             CHECK(run.seconds < 2.0);
             CHECK(run.peak_kib < 200 * 1024);
